@@ -1,0 +1,3 @@
+module kctl.dev/kctl
+
+go 1.26

@@ -1,0 +1,133 @@
+package registry
+
+import (
+	"strings"
+	"time"
+
+	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/api/validation"
+)
+
+// Kind is the registration of one kind: how it is addressed, listed, printed,
+// validated and defaulted. Routing, discovery, tables and field selectors are all
+// driven by it, so adding a kind is one Kind value. Hooks that are nil are skipped.
+//
+// Every hook receives objects in unstructured form, so that fields the server does
+// not model are kept as sent.
+type Kind struct {
+	Group        string // "" for the core group
+	Version      string // "v1"
+	Resource     string // plural, lower case: "pods"
+	Kind         string // "Pod"
+	ListKind     string // defaults to Kind+"List"
+	SingularName string // defaults to lower-cased Kind
+	Namespaced   bool
+	ShortNames   []string
+	Categories   []string
+
+	// Subresources served besides the main resource, e.g. "status", "binding".
+	Subresources []Subresource
+
+	// Fields are the selectable fields beyond metadata.name and metadata.namespace
+	// (which every kind has), each with the function that reads it from an object.
+	Fields map[string]FieldFunc
+
+	// Columns are the Table columns after NAME (and NAMESPACE, which kubectl adds
+	// itself). Cells returns one cell per column in Columns. When Columns is empty
+	// the table has NAME and CREATED AT, as a real server does for unprinted kinds.
+	Columns []meta.TableColumnDefinition
+	Cells   func(obj *unstructured.Unstructured, now time.Time) []any
+
+	// ValidateName checks metadata.name; defaults to validation.IsDNS1123Subdomain.
+	ValidateName validation.NameFunc
+
+	// Default fills unset fields on create and on update (before validation).
+	Default func(obj *unstructured.Unstructured)
+	// PrepareForCreate sets server-owned fields on create (e.g. a namespace's
+	// phase); it runs after Default and before Validate.
+	PrepareForCreate func(obj *unstructured.Unstructured)
+	// Validate checks an object about to be created (metadata is already checked).
+	Validate func(obj *unstructured.Unstructured) validation.ErrorList
+	// ValidateUpdate checks an update of old to obj (Validate runs too).
+	ValidateUpdate func(obj, old *unstructured.Unstructured) validation.ErrorList
+
+	// GracefulDelete decides whether deleting obj only marks it: it returns the
+	// grace period to record and true, or false to delete at once. requested is
+	// the caller's gracePeriodSeconds (nil when unset). Nil means never graceful.
+	GracefulDelete func(obj *unstructured.Unstructured, requested *int64) (int64, bool)
+
+	// Status marks a kind whose .status is a subresource: the main update keeps
+	// the stored status, and a status update changes only .status.
+	Status bool
+
+	// SpecFields are the top-level fields whose change bumps metadata.generation;
+	// nil means every top-level field except apiVersion, kind, metadata and status.
+	SpecFields []string
+}
+
+// FieldFunc reads a selectable field's value from an object.
+type FieldFunc func(obj *unstructured.Unstructured) string
+
+// Subresource is a path below an object, e.g. pods/status.
+type Subresource struct {
+	Name string // "status"
+	Kind string // kind in discovery: "Pod" for status, "Binding" for binding
+	// Verbs in discovery: "get","patch","update" for status; "create" for binding.
+	Verbs []string
+	// Create handles POST on the subresource (pods/binding); nil when the
+	// subresource is not created through.
+	Create SubresourceCreate
+}
+
+// GroupVersion returns "v1" or "group/v1".
+func (k *Kind) GroupVersion() string {
+	if k.Group == "" {
+		return k.Version
+	}
+	return k.Group + "/" + k.Version
+}
+
+// ListKindName returns the list kind.
+func (k *Kind) ListKindName() string {
+	if k.ListKind != "" {
+		return k.ListKind
+	}
+	return k.Kind + "List"
+}
+
+// Singular returns the singular name.
+func (k *Kind) Singular() string {
+	if k.SingularName != "" {
+		return k.SingularName
+	}
+	return strings.ToLower(k.Kind)
+}
+
+// Subresource returns the named subresource, or nil.
+func (k *Kind) Subresource(name string) *Subresource {
+	for i := range k.Subresources {
+		if k.Subresources[i].Name == name {
+			return &k.Subresources[i]
+		}
+	}
+	return nil
+}
+
+// Verbs returns the verbs of the main resource for discovery.
+func (k *Kind) Verbs() []string {
+	return []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
+}
+
+// GroupResource returns "pods" or "deployments.apps", as messages name resources.
+func (k *Kind) GroupResource() string {
+	if k.Group == "" {
+		return k.Resource
+	}
+	return k.Resource + "." + k.Group
+}
+
+// SubresourceCreate applies a POST to a subresource (pods/binding) to the stored
+// object: it changes current in place from body, or returns a Status error
+// (409 when a pod is already bound).
+type SubresourceCreate func(current, body *unstructured.Unstructured) error

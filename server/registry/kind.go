@@ -33,9 +33,11 @@ type Kind struct {
 	// (which every kind has), each with the function that reads it from an object.
 	Fields map[string]FieldFunc
 
-	// Columns are the Table columns after NAME (and NAMESPACE, which kubectl adds
-	// itself). Cells returns one cell per column in Columns. When Columns is empty
-	// the table has NAME and CREATED AT, as a real server does for unprinted kinds.
+	// Columns are the Table columns in order, NAME included where the kind shows
+	// it (events do not lead with it); kubectl adds NAMESPACE itself for -A.
+	// Cells returns one cell per column (strings, int64 for integer columns).
+	// When Columns is empty the table has Name and Created At, as a real server
+	// does for kinds without a printer.
 	Columns []meta.TableColumnDefinition
 	Cells   func(obj *unstructured.Unstructured, now time.Time) []any
 

@@ -36,6 +36,7 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	registry *registry.Registry
+	stores   *registry.Stores
 	handler  http.Handler
 
 	mu      sync.Mutex

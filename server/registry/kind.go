@@ -59,6 +59,10 @@ type Kind struct {
 	// the caller's gracePeriodSeconds (nil when unset). Nil means never graceful.
 	GracefulDelete func(obj *unstructured.Unstructured, requested *int64) (int64, bool)
 
+	// PrepareForDelete changes an object being marked for deletion (a namespace's
+	// phase becomes Terminating).
+	PrepareForDelete func(obj *unstructured.Unstructured)
+
 	// Status marks a kind whose .status is a subresource: the main update keeps
 	// the stored status, and a status update changes only .status.
 	Status bool

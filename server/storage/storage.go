@@ -8,8 +8,10 @@
 // `kctl server`), and later etcd. storagetest holds the contract suite every
 // backend passes.
 //
-// Keys are strings without NUL bytes, such as "/registry/pods/default/web".
-// Values are opaque bytes. Revisions start at 1 for the first write; revision 0 is
+// Keys are non-empty strings without NUL bytes, such as "/registry/pods/default/web".
+// Values are opaque bytes. A backend keeps its own copy of a value it is given;
+// values it returns (KeyValue.Value, events) may be shared and must not be modified.
+// Revisions start at 1 for the first write; revision 0 is
 // "no revision" in arguments (meaning "latest" or "from now", as each method says).
 package storage
 
@@ -109,7 +111,7 @@ type Writer interface {
 	// Create writes key only if it does not exist; else ErrExists.
 	Create(ctx context.Context, key string, value []byte) (int64, error)
 	// Update writes key only if its ModRevision equals expected; ErrNotFound when
-	// absent, ErrConflict (with the current KeyValue) when the revision differs.
+	// absent, ErrConflict when the revision differs (Get reads the current value).
 	Update(ctx context.Context, key string, value []byte, expected int64) (int64, error)
 	// Delete removes key only if its ModRevision equals expected (any revision when
 	// expected is 0); ErrNotFound when absent, ErrConflict when the revision differs.

@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"kctl.dev/kctl/server"
+	"kctl.dev/kctl/server/storage"
+	"kctl.dev/kctl/server/storage/bolt"
+	"kctl.dev/kctl/server/storage/memory"
+)
+
+// ServerOptions are the flags of `kctl server`.
+type ServerOptions struct {
+	// Listen is the host:port to listen on; it must be a loopback address.
+	Listen string
+	// DataDir holds the bolt database (kctl.db) and the kubeconfig.
+	DataDir string
+	// Storage is "bolt" or "memory".
+	Storage string
+	// CompactionInterval is how often history is compacted; negative disables it.
+	CompactionInterval time.Duration
+	// LogLevel is the least level logged to stderr.
+	LogLevel slog.Level
+	// ShutdownTimeout bounds the wait for in-flight requests after a signal.
+	ShutdownTimeout time.Duration
+}
+
+// Storage backends of `kctl server`.
+const (
+	storageBolt   = "bolt"
+	storageMemory = "memory"
+)
+
+// errNotLoopback refuses to serve unauthenticated HTTP beyond this machine.
+var errNotLoopback = errors.New("--listen must be a loopback address until authentication exists")
+
+// NewCmdServer returns `kctl server`. runF, when not nil, replaces the run
+// function (tests use it to check flag parsing).
+func NewCmdServer(streams IOStreams, runF func(context.Context, *ServerOptions) error) *cobra.Command {
+	opts := &ServerOptions{ShutdownTimeout: 10 * time.Second}
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run the kctl API server",
+		Long: "Run the kctl reference API server: the Kubernetes API over plain HTTP on a\n" +
+			"loopback address, with objects kept in an embedded bolt database (or in memory).\n" +
+			"It writes DATA-DIR/kubeconfig for kubectl and stops cleanly on SIGINT or SIGTERM.",
+		Example: `  # Serve on 127.0.0.1:8080 with data in ./kctl-data
+  kctl server
+
+  # Then, in another terminal
+  kubectl --server http://127.0.0.1:8080 get pods
+  KUBECONFIG=kctl-data/kubeconfig kubectl get pods
+
+  # A throwaway server on a free port
+  kctl server --storage=memory --listen 127.0.0.1:0`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.Validate(); err != nil {
+				return fmt.Errorf("kctl server: %w", err)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			if err := runServer(cmd.Context(), streams, opts); err != nil {
+				return fmt.Errorf("kctl server: %w", err)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "loopback `host:port` to serve plain HTTP on (port 0 picks a free one)")
+	f.StringVar(&opts.DataDir, "data-dir", "./kctl-data", "`directory` for the database and the kubeconfig, created if missing")
+	f.StringVar(&opts.Storage, "storage", storageBolt, "storage backend: bolt (durable, DATA-DIR/kctl.db) or memory")
+	f.DurationVar(&opts.CompactionInterval, "compaction-interval", 5*time.Minute, "how often old revisions are compacted (negative disables)")
+	f.Var((*levelFlag)(&opts.LogLevel), "log-level", "least level logged to stderr: debug, info, warn or error")
+	return cmd
+}
+
+// Validate checks the options before anything is opened.
+func (o *ServerOptions) Validate() error {
+	switch o.Storage {
+	case storageBolt, storageMemory:
+	default:
+		return fmt.Errorf("--storage must be %s or %s, not %q", storageBolt, storageMemory, o.Storage)
+	}
+	if o.DataDir == "" {
+		return errors.New("--data-dir must not be empty")
+	}
+	host, _, err := net.SplitHostPort(o.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen: %w", err)
+	}
+	if !isLoopbackHost(host) {
+		return errNotLoopback
+	}
+	return nil
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// runServer serves until ctx ends (a signal), then shuts down within
+// opts.ShutdownTimeout and closes the storage.
+func runServer(ctx context.Context, streams IOStreams, opts *ServerOptions) (err error) {
+	log := slog.New(slog.NewTextHandler(streams.ErrOut, &slog.HandlerOptions{Level: opts.LogLevel}))
+	dataDir, err := filepath.Abs(opts.DataDir)
+	if err != nil {
+		return fmt.Errorf("--data-dir: %w", err)
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	store, err := openStorage(opts.Storage, dataDir, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := store.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close storage: %w", cerr)
+		}
+	}()
+	srv, err := server.New(server.Config{Storage: store, Logger: log, CompactionInterval: opts.CompactionInterval})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opts.Listen)
+	if err != nil {
+		_ = srv.Shutdown(context.WithoutCancel(ctx))
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	kubeconfigPath := filepath.Join(dataDir, "kubeconfig")
+	if !ln.Addr().(*net.TCPAddr).IP.IsLoopback() { // "localhost" may resolve elsewhere
+		err = errNotLoopback
+	} else {
+		err = writeFileAtomic(kubeconfigPath, kubeconfig(url), 0o600)
+	}
+	if err != nil {
+		ln.Close()
+		_ = srv.Shutdown(context.WithoutCancel(ctx))
+		return err
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("serving", "url", url, "storage", opts.Storage, "dataDir", dataDir)
+	fmt.Fprintf(streams.Out, "kctl server listening on %s (storage: %s, data dir: %s, kubeconfig: %s)\n",
+		url, opts.Storage, dataDir, kubeconfigPath)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "cause", context.Cause(ctx))
+	case serveErr = <-served:
+		served = nil
+		log.Error("serve failed", "err", serveErr)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opts.ShutdownTimeout)
+	defer cancel()
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	ln.Close() // ends a Serve that had not started yet when Shutdown ran
+	if served != nil {
+		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
+			serveErr = err
+		}
+	}
+	if serveErr != nil {
+		return fmt.Errorf("serve: %w", serveErr)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openStorage opens the named backend; bolt keeps its file in dataDir.
+func openStorage(kind, dataDir string, log *slog.Logger) (storage.Interface, error) {
+	if kind == storageMemory {
+		return memory.New(), nil
+	}
+	st, err := bolt.Open(filepath.Join(dataDir, "kctl.db"), bolt.Options{Logger: log.With("component", "bolt")})
+	if err != nil {
+		return nil, fmt.Errorf("open storage: %w", err)
+	}
+	return st, nil
+}
+
+// levelFlag is a slog.Level as a flag value ("debug", "info", "warn", "error").
+type levelFlag slog.Level
+
+func (l *levelFlag) String() string { return strings.ToLower(slog.Level(*l).String()) }
+func (l *levelFlag) Type() string   { return "level" }
+func (l *levelFlag) Set(s string) error {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(s)); err != nil {
+		return fmt.Errorf("want debug, info, warn or error: %w", err)
+	}
+	*l = levelFlag(lv)
+	return nil
+}

@@ -1,0 +1,143 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"kctl.dev/kctl/api/unstructured"
+)
+
+// Objects are stored as JSON with apiVersion, kind and metadata first and without
+// metadata.resourceVersion: the revision is a property of the stored key (its mod
+// revision), not of the value, exactly as with etcd. On the way out the revision is
+// spliced into the metadata by byte surgery, so serving a stored object needs no
+// decode and no re-encode.
+
+// encodeStored encodes obj in the stored layout. obj's resourceVersion is dropped.
+func encodeStored(obj *unstructured.Unstructured) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(1024)
+	buf.WriteString(`{"apiVersion":`)
+	if err := writeJSON(&buf, obj.APIVersion()); err != nil {
+		return nil, err
+	}
+	buf.WriteString(`,"kind":`)
+	if err := writeJSON(&buf, obj.Kind()); err != nil {
+		return nil, err
+	}
+	md := obj.Metadata()
+	rv, hadRV := md["resourceVersion"]
+	delete(md, "resourceVersion")
+	buf.WriteString(`,"metadata":`)
+	err := writeJSON(&buf, md)
+	if hadRV {
+		md["resourceVersion"] = rv
+	}
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(obj.Object))
+	for k := range obj.Object {
+		if k != "apiVersion" && k != "kind" && k != "metadata" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		buf.WriteByte(',')
+		if err := writeJSON(&buf, k); err != nil {
+			return nil, err
+		}
+		buf.WriteByte(':')
+		if err := writeJSON(&buf, obj.Object[k]); err != nil {
+			return nil, err
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+func writeJSON(buf *bytes.Buffer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode object: %w", err)
+	}
+	buf.Write(b)
+	return nil
+}
+
+// withResourceVersion returns the stored value with metadata.resourceVersion set to
+// rev. The result is a new slice; stored is not changed.
+func withResourceVersion(stored []byte, rev int64) []byte {
+	at := metadataBodyOffset(stored)
+	if at < 0 {
+		// Not in the stored layout (should not happen): decode and re-encode.
+		u, err := unstructured.Decode(stored)
+		if err != nil {
+			return stored
+		}
+		u.SetResourceVersion(strconv.FormatInt(rev, 10))
+		b, err := json.Marshal(u.Object)
+		if err != nil {
+			return stored
+		}
+		return b
+	}
+	var num [20]byte
+	rv := strconv.AppendInt(num[:0], rev, 10)
+	out := make([]byte, 0, len(stored)+len(rv)+22)
+	out = append(out, stored[:at]...)
+	out = append(out, `"resourceVersion":"`...)
+	out = append(out, rv...)
+	out = append(out, '"')
+	if stored[at] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, stored[at:]...)
+}
+
+// metadataBodyOffset returns the offset just after the '{' of the metadata object
+// in the stored layout, or -1.
+func metadataBodyOffset(b []byte) int {
+	i := 0
+	for _, part := range []string{`{"apiVersion":`, `,"kind":`} {
+		if !bytes.HasPrefix(b[i:], []byte(part)) {
+			return -1
+		}
+		i += len(part)
+		n := jsonStringLen(b[i:])
+		if n < 0 {
+			return -1
+		}
+		i += n
+	}
+	const md = `,"metadata":{`
+	if !bytes.HasPrefix(b[i:], []byte(md)) {
+		return -1
+	}
+	i += len(md)
+	if i >= len(b) {
+		return -1
+	}
+	return i
+}
+
+// jsonStringLen returns the length of the JSON string literal at the start of b,
+// quotes included, or -1.
+func jsonStringLen(b []byte) int {
+	if len(b) == 0 || b[0] != '"' {
+		return -1
+	}
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}

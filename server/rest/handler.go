@@ -1,0 +1,246 @@
+package rest
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	apierrors "kctl.dev/kctl/api/errors"
+	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/server/registry"
+)
+
+// Handler serves the resource paths of every registered kind.
+type Handler struct {
+	reg    *registry.Registry
+	stores *registry.Stores
+	log    *slog.Logger
+	// done is closed when the server shuts down: open watches end.
+	done <-chan struct{}
+}
+
+// New returns the handler of reg's kinds over stores. Watches end when done is
+// closed.
+func New(reg *registry.Registry, stores *registry.Stores, log *slog.Logger, done <-chan struct{}) *Handler {
+	return &Handler{reg: reg, stores: stores, log: log, done: done}
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	t, err := resolve(h.reg, r.URL.Path)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	q := r.URL.Query()
+	if err := checkWriteParams(r); err != nil {
+		writeStatus(w, err)
+		return
+	}
+	store := h.stores.For(t.kind)
+	switch {
+	case r.Method == http.MethodGet && t.name == "":
+		if isTrue(q.Get("watch")) {
+			h.watch(w, r, store, t)
+			return
+		}
+		h.list(w, r, store, t)
+	case r.Method == http.MethodGet:
+		if isTrue(q.Get("watch")) {
+			h.watch(w, r, store, t)
+			return
+		}
+		h.get(w, r, store, t)
+	case r.Method == http.MethodPost && t.name == "" && (t.namespace != "" || !t.kind.Namespaced):
+		h.create(w, r, store, t)
+	case r.Method == http.MethodPost && t.subresource != "" && t.kind.Subresource(t.subresource).Create != nil:
+		h.createSubresource(w, r, store, t)
+	case r.Method == http.MethodPut && t.name != "" && h.updatable(t):
+		h.update(w, r, store, t)
+	case r.Method == http.MethodPatch && t.name != "" && h.updatable(t):
+		h.patch(w, r, store, t)
+	case r.Method == http.MethodDelete && t.name != "" && t.subresource == "":
+		h.delete(w, r, store, t)
+	case r.Method == http.MethodDelete && t.name == "":
+		h.deleteCollection(w, r, store, t)
+	default:
+		writeStatus(w, apierrors.NewMethodNotSupported(t.kind.Group, t.kind.Resource, verbFor(r.Method)))
+	}
+}
+
+func (h *Handler) updatable(t target) bool {
+	return t.subresource == "" || (t.subresource == "status" && t.kind.Status)
+}
+
+func verbFor(method string) string {
+	switch method {
+	case http.MethodPost:
+		return "create"
+	case http.MethodPut:
+		return "update"
+	case http.MethodPatch:
+		return "patch"
+	case http.MethodDelete:
+		return "delete"
+	}
+	return method
+}
+
+func isTrue(v string) bool { return v == "true" || v == "1" }
+
+// checkWriteParams validates the query parameters every write shares.
+func checkWriteParams(r *http.Request) error {
+	q := r.URL.Query()
+	for _, v := range q["dryRun"] {
+		if v != "All" {
+			return apierrors.NewBadRequest(fmt.Sprintf("dryRun: unsupported value %q: supported values: \"All\"", v))
+		}
+	}
+	switch v := q.Get("fieldValidation"); v {
+	case "", "Strict", "Warn", "Ignore":
+	default:
+		return apierrors.NewBadRequest(fmt.Sprintf("fieldValidation: unsupported value %q: supported values: \"Ignore\", \"Warn\", \"Strict\"", v))
+	}
+	return nil
+}
+
+func writeOptions(r *http.Request) registry.WriteOptions {
+	return registry.WriteOptions{DryRun: len(r.URL.Query()["dryRun"]) > 0}
+}
+
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
+	out, err := negotiate(r.Header.Get("Accept"), true)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	if t.subresource != "" && t.subresource != "status" {
+		writeStatus(w, apierrors.NewMethodNotSupported(t.kind.Group, t.kind.Resource+"/"+t.subresource, "get"))
+		return
+	}
+	o, err := store.Get(r.Context(), t.namespace, t.name)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	writeObject(w, r, http.StatusOK, out, t.kind, o)
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
+	out, err := negotiate(r.Header.Get("Accept"), true)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	q := r.URL.Query()
+	if q.Get("sendInitialEvents") != "" {
+		writeStatus(w, apierrors.NewInvalid("meta.k8s.io", "ListOptions", "", invalidField("sendInitialEvents", "sendInitialEvents is forbidden for list")))
+		return
+	}
+	sel, err := registry.ParseSelection(t.kind, q.Get("labelSelector"), q.Get("fieldSelector"))
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	limit, err := parseInt(q.Get("limit"), "limit")
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	res, err := store.List(r.Context(), t.namespace, registry.ListOptions{
+		Selection:            sel,
+		Limit:                limit,
+		Continue:             q.Get("continue"),
+		ResourceVersion:      q.Get("resourceVersion"),
+		ResourceVersionMatch: q.Get("resourceVersionMatch"),
+	})
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	writeList(w, r, out, t.kind, res)
+}
+
+func parseInt(v, name string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, apierrors.NewBadRequest(fmt.Sprintf("%s: invalid value %q: must be a non-negative integer", name, v))
+	}
+	return n, nil
+}
+
+func (h *Handler) create(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
+	out, err := negotiate(r.Header.Get("Accept"), false)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	gv, kind := kindOf(t.kind)
+	obj, err := decodeObject(r, gv, kind)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	o, err := store.Create(r.Context(), t.namespace, obj, writeOptions(r))
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	writeObject(w, r, http.StatusCreated, out, t.kind, o)
+}
+
+func (h *Handler) createSubresource(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
+	sub := t.kind.Subresource(t.subresource)
+	version := t.kind.GroupVersion()
+	body, err := decodeObject(r, version, sub.Kind)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	if n := body.Name(); n != "" && n != t.name {
+		writeStatus(w, apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, t.name)))
+		return
+	}
+	_, _, err = store.GuaranteedUpdate(r.Context(), t.namespace, t.name, registry.UpdateOptions{WriteOptions: writeOptions(r)},
+		func(cur *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+			if err := sub.Create(cur, body); err != nil {
+				return nil, err
+			}
+			return cur, nil
+		})
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	st := meta.Status{TypeMeta: meta.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: meta.StatusSuccess, Code: http.StatusCreated}
+	b, _ := jsonMarshal(st)
+	writeRaw(w, http.StatusCreated, "application/json", b)
+}
+
+func (h *Handler) update(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
+	out, err := negotiate(r.Header.Get("Accept"), false)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	gv, kind := kindOf(t.kind)
+	obj, err := decodeObject(r, gv, kind)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	if obj.Name() == "" {
+		obj.SetName(t.name)
+	}
+	o, err := store.Update(r.Context(), t.namespace, t.name, obj, registry.UpdateOptions{WriteOptions: writeOptions(r), Subresource: t.subresource})
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	writeObject(w, r, http.StatusOK, out, t.kind, o)
+}

@@ -145,6 +145,10 @@ func TestNamespaceDeletion(t *testing.T) {
 	ts.must(http.StatusCreated, "POST", "/api/v1/namespaces", map[string]any{"kind": "Namespace", "apiVersion": "v1", "metadata": map[string]any{"name": "demo"}})
 	ts.must(http.StatusCreated, "POST", "/api/v1/namespaces/demo/configmaps", configMap("cm", nil))
 	ts.must(http.StatusCreated, "POST", "/api/v1/namespaces/demo/pods", pod("p", nil))
+	// A held object keeps the namespace Terminating until its finalizer goes.
+	held := configMap("held", nil)
+	held["metadata"].(map[string]any)["finalizers"] = []any{"example.com/keep"}
+	ts.must(http.StatusCreated, "POST", "/api/v1/namespaces/demo/configmaps", held)
 	rv := ts.must(http.StatusOK, "GET", "/api/v1/namespaces/demo", nil).str("metadata", "resourceVersion")
 	next := ts.watchStream("/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Ddemo&resourceVersion=" + rv)
 	r := ts.must(http.StatusOK, "DELETE", "/api/v1/namespaces/demo", nil)
@@ -152,6 +156,10 @@ func TestNamespaceDeletion(t *testing.T) {
 		t.Errorf("namespace phase after delete: %s", r.raw)
 	}
 	ts.must(http.StatusForbidden, "POST", "/api/v1/namespaces/demo/configmaps", configMap("late", nil))
+	if ns := ts.must(http.StatusOK, "GET", "/api/v1/namespaces/demo", nil); ns.str("status", "phase") != "Terminating" {
+		t.Errorf("namespace while held: %s", ns.raw)
+	}
+	ts.must(http.StatusOK, "PATCH", "/api/v1/namespaces/demo/configmaps/held", `{"metadata":{"finalizers":null}}`, "Content-Type: application/merge-patch+json")
 	for {
 		typ, obj := next()
 		if typ == "DELETED" {

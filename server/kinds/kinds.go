@@ -140,7 +140,7 @@ func objects(m map[string]any, path ...string) []map[string]any {
 	return out
 }
 
-// strings returns the string elements of the array at path.
+// stringList returns the string elements of the array at path.
 func stringList(m map[string]any, path ...string) []string {
 	l := unstructured.NestedSlice(m, path...)
 	out := make([]string, 0, len(l))

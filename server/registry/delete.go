@@ -54,17 +54,14 @@ func (s *Store) Delete(ctx context.Context, ns, name string, opts DeleteOptions)
 		if opts.ResourceVersion != "" && opts.ResourceVersion != rv {
 			return nil, false, s.conflict(name, fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", opts.ResourceVersion, rv))
 		}
-		marked, mark := s.markForDeletion(obj, opts.GracePeriodSeconds)
-		if opts.DryRun {
-			return objectFrom(obj, kv.Value, kv.ModRevision), false, nil
+		marked, action := s.deletionAction(obj, opts.GracePeriodSeconds)
+		if opts.DryRun || action == keepAsIs {
+			return newObject(kv.Value, kv.ModRevision), false, nil
 		}
-		if mark {
+		if action == markFirst {
 			stored, err := encodeStored(marked)
 			if err != nil {
 				return nil, false, s.internal(err)
-			}
-			if string(stored) == string(kv.Value) {
-				return newObject(kv.Value, kv.ModRevision), false, nil
 			}
 			newRev, err := s.kv.Update(ctx, kv.Key, stored, kv.ModRevision)
 			if errors.Is(err, storage.ErrConflict) || errors.Is(err, storage.ErrNotFound) {
@@ -82,10 +79,7 @@ func (s *Store) Delete(ctx context.Context, ns, name string, opts DeleteOptions)
 		}
 		rev, _, err := s.kv.Delete(ctx, kv.Key, kv.ModRevision)
 		if errors.Is(err, storage.ErrConflict) || errors.Is(err, storage.ErrNotFound) {
-			if errors.Is(err, storage.ErrNotFound) && mark {
-				return nil, false, s.notFound(name)
-			}
-			continue
+			continue // changed under us: decide again on the new state
 		}
 		if err != nil {
 			return nil, false, s.internal(err)
@@ -94,10 +88,18 @@ func (s *Store) Delete(ctx context.Context, ns, name string, opts DeleteOptions)
 	}
 }
 
-// markForDeletion returns obj as it should be stored before (or instead of) its
-// removal, and whether that write is needed. The object is removed right after
-// the write when finalized(marked) holds.
-func (s *Store) markForDeletion(obj *unstructured.Unstructured, requested *int64) (*unstructured.Unstructured, bool) {
+// deletion is what a delete request does to an object.
+type deletion int
+
+const (
+	keepAsIs  deletion = iota // already being deleted; nothing to change
+	markFirst                 // store the marked object, then remove it if finalized
+	removeNow                 // remove without marking
+)
+
+// deletionAction decides what deleting obj does, and returns the object as it
+// should be stored when it is to be marked.
+func (s *Store) deletionAction(obj *unstructured.Unstructured, requested *int64) (*unstructured.Unstructured, deletion) {
 	now := s.now()
 	marked := obj.DeepCopy()
 	md := marked.Metadata()
@@ -105,22 +107,22 @@ func (s *Store) markForDeletion(obj *unstructured.Unstructured, requested *int64
 		// Already being deleted: only a shorter grace period changes anything.
 		cur, hasGrace := md["deletionGracePeriodSeconds"]
 		if requested == nil || !hasGrace || *requested >= unstructured.Int64(cur) {
-			return marked, false
+			return marked, keepAsIs
 		}
 		md["deletionGracePeriodSeconds"] = jsonInt(*requested)
 		marked.SetTimestamp("deletionTimestamp", meta.NewTime(now.Add(time.Duration(*requested)*time.Second)))
-		return marked, true
+		return marked, markFirst
 	}
 	held := len(obj.Finalizers()) > 0 || (obj.Kind() == "Namespace" && len(unstructured.NestedSlice(obj.Object, "spec", "finalizers")) > 0)
+	if !held && s.kind.GracefulDelete == nil {
+		return marked, removeNow
+	}
+	// Kinds with graceful deletion are always marked first, even when the grace
+	// period is 0: watchers see the deletionTimestamp, then the delete.
 	grace, graceful := int64(0), false
 	if s.kind.GracefulDelete != nil {
 		grace, graceful = s.kind.GracefulDelete(obj, requested)
 	}
-	if !held && s.kind.GracefulDelete == nil {
-		return marked, false // plain delete
-	}
-	// Kinds with graceful deletion are always marked first, even when the grace
-	// period is 0: watchers see the deletionTimestamp, then the delete.
 	if !graceful {
 		grace = 0
 	}
@@ -130,7 +132,7 @@ func (s *Store) markForDeletion(obj *unstructured.Unstructured, requested *int64
 	if s.kind.PrepareForDelete != nil {
 		s.kind.PrepareForDelete(marked)
 	}
-	return marked, true
+	return marked, markFirst
 }
 
 func jsonInt(i int64) any {

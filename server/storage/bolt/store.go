@@ -185,12 +185,18 @@ func (s *Store) List(ctx context.Context, prefix string, opts storage.ListOption
 			return nil
 		}
 		bprefix := []byte(prefix)
+		start := max(prefix, opts.StartKey)
 		c := b.keys.Cursor()
-		for k, v := c.Seek([]byte(max(prefix, opts.StartKey))); k != nil; k, v = c.Next() {
+		for k, v := c.Seek([]byte(start)); k != nil; k, v = c.Next() {
 			if len(k) < 1+revLen {
 				return fmt.Errorf("storage: bolt: corrupt version %q", k)
 			}
 			uk, vrev := splitVersionKey(k)
+			if string(uk) < start {
+				// A start key holding a NUL (a continuation "last\x00") seeks into
+				// the versions of the key before it.
+				continue
+			}
 			if !bytes.HasPrefix(uk, bprefix) {
 				break
 			}

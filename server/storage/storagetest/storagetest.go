@@ -112,8 +112,8 @@ func revision(t testing.TB, s storage.Interface) int64 {
 
 // kv is an expected KeyValue.
 type kv struct {
-	key, value       string
-	create, mod      int64
+	key, value  string
+	create, mod int64
 }
 
 func checkKV(t testing.TB, what string, got *storage.KeyValue, want kv) {

@@ -34,7 +34,7 @@ func testWatchReplayThenLive(t *testing.T, s storage.Interface) {
 		put("/w/c", "1", r4, r4, nil),
 		del("/w/a", r5, ptr(kv{"/w/a", "2", r1, r2})),
 	}
-	for _, tc := range []struct {
+	cases := []struct {
 		from int64
 		want []wantEvent
 	}{
@@ -43,21 +43,18 @@ func testWatchReplayThenLive(t *testing.T, s storage.Interface) {
 		{r4, all[3:]},
 		{r2, all[2:]},
 		{r1, all[1:]},
-	} {
+	}
+	// Open every watch first, then write one live event: each watch must replay
+	// its part of the history and then see the live event, nothing twice and
+	// nothing lost between replay and live.
+	chans := make([]<-chan storage.Event, len(cases))
+	for i, tc := range cases {
+		chans[i] = watch(t, s, "/w/", tc.from)
+	}
+	r6 := create(t, s, "/w/live", "v")
+	for i, tc := range cases {
 		t.Run(fmt.Sprint("from ", tc.from), func(t *testing.T) {
-			ctx, cancel := context.WithCancel(t.Context())
-			defer cancel()
-			ch, err := s.Watch(ctx, "/w/", tc.from)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkEvents(t, ch, tc.want...)
-			// The next event is a live one: nothing replayed twice, nothing
-			// between replay and live lost.
-			rev := create(t, s, "/w/live"+fmt.Sprint(tc.from), "v")
-			checkEvents(t, ch, put("/w/live"+fmt.Sprint(tc.from), "v", rev, rev, nil))
-			cancel()
-			waitClosed(t, ch)
+			checkEvents(t, chans[i], append(tc.want, put("/w/live", "v", r6, r6, nil))...)
 		})
 	}
 }

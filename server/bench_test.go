@@ -25,9 +25,9 @@ import (
 
 const benchClients = 16
 
-// backends are the storage backends the benchmarks run on; open returns a
+// benchBackends are the storage benchBackends the benchmarks run on; open returns a
 // store that is closed when the benchmark ends.
-var backends = []struct {
+var benchBackends = []struct {
 	name string
 	open func(b *testing.B) storage.Interface
 }{
@@ -54,12 +54,12 @@ func startBench(b *testing.B, open func(*testing.B) storage.Interface) (string, 
 }
 
 func BenchmarkCreatePods(b *testing.B) {
-	for _, be := range backends {
+	for _, be := range benchBackends {
 		b.Run(be.name, func(b *testing.B) {
 			url, client := startBench(b, be.open)
 			b.SetBytes(int64(len(benchPod(0))))
 			b.ResetTimer()
-			createPods(b, client, url, b.N)
+			benchCreatePods(b, client, url, b.N)
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
 		})
@@ -68,18 +68,18 @@ func BenchmarkCreatePods(b *testing.B) {
 
 func BenchmarkListPods(b *testing.B) {
 	const pods = 10_000
-	for _, be := range backends {
+	for _, be := range benchBackends {
 		b.Run(be.name, func(b *testing.B) {
 			url, client := startBench(b, be.open)
-			createPods(b, client, url, pods)
+			benchCreatePods(b, client, url, pods)
 			for _, rv := range []string{"", "0"} {
 				b.Run("resourceVersion="+rv, func(b *testing.B) {
 					listURL := url + "/api/v1/namespaces/default/pods?resourceVersion=" + rv
-					size := listPods(b, client, listURL, pods)
+					size := benchListPods(b, client, listURL, pods)
 					b.SetBytes(size)
 					b.ReportAllocs() // client and server: both run in this process
 					for b.Loop() {
-						listPods(b, client, listURL, -1)
+						benchListPods(b, client, listURL, -1)
 					}
 				})
 			}
@@ -87,8 +87,8 @@ func BenchmarkListPods(b *testing.B) {
 	}
 }
 
-// createPods POSTs n pods from benchClients concurrent clients.
-func createPods(b *testing.B, client *http.Client, url string, n int) {
+// benchCreatePods POSTs n pods from benchClients concurrent clients.
+func benchCreatePods(b *testing.B, client *http.Client, url string, n int) {
 	var (
 		next atomic.Int64
 		wg   sync.WaitGroup
@@ -120,9 +120,9 @@ func createPods(b *testing.B, client *http.Client, url string, n int) {
 	}
 }
 
-// listPods GETs the list at url and returns the size of the body; when want
+// benchListPods GETs the list at url and returns the size of the body; when want
 // is not negative it also checks the number of items.
-func listPods(b *testing.B, client *http.Client, url string, want int) int64 {
+func benchListPods(b *testing.B, client *http.Client, url string, want int) int64 {
 	resp, err := client.Get(url)
 	if err != nil {
 		b.Fatal(err)

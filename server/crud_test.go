@@ -216,8 +216,15 @@ func TestBinding(t *testing.T) {
 	if r.str("status") != "Success" {
 		t.Errorf("binding answer: %s", r.raw)
 	}
-	if n := ts.must(http.StatusOK, "GET", pods+"/web", nil).str("spec", "nodeName"); n != "n1" {
+	bound := ts.must(http.StatusOK, "GET", pods+"/web", nil)
+	if n := bound.str("spec", "nodeName"); n != "n1" {
 		t.Errorf("nodeName = %q", n)
+	}
+	if !strings.Contains(string(bound.raw), `"type":"PodScheduled"`) {
+		t.Errorf("binding did not record PodScheduled: %s", bound.raw)
+	}
+	if g := metaOf(bound.obj)["generation"]; g != float64(1) {
+		t.Errorf("binding bumped generation to %v", g)
 	}
 	r = ts.must(http.StatusConflict, "POST", pods+"/web/binding", binding)
 	if r.str("reason") != "Conflict" {

@@ -42,6 +42,7 @@ func defaultContainer(c map[string]any, hostNetwork, forPod bool) {
 	setDefaultString(c, "terminationMessagePath", "/dev/termination-log")
 	setDefaultString(c, "terminationMessagePolicy", corev1.TerminationMessageReadFile)
 	setDefaultString(c, "imagePullPolicy", pullPolicyFor(str(c, "image")))
+	setDefault(c, "resources", map[string]any{}) // the real server always writes it
 	for _, p := range objects(c, "ports") {
 		setDefaultString(p, "protocol", corev1.ProtocolTCP)
 		if hostNetwork && num(p, "hostPort") == 0 && has(p, "containerPort") {

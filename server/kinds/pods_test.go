@@ -154,6 +154,9 @@ func TestPodDefault(t *testing.T) {
 		num(probe, "successThreshold") != 1 || str(probe, "httpGet", "path") != "/" || str(probe, "httpGet", "scheme") != "HTTP" {
 		t.Errorf("probe defaults: %v", probe)
 	}
+	if _, ok := cs[1]["resources"].(map[string]any); !ok {
+		t.Errorf("resources not defaulted to {}: %v", cs[1])
+	}
 	if str(objects(a, "env")[0], "valueFrom", "fieldRef", "apiVersion") != "v1" {
 		t.Error("fieldRef apiVersion not defaulted")
 	}

@@ -45,6 +45,7 @@ func services() *registry.Kind {
 		Default:          defaultService,
 		PrepareForCreate: prepareServiceForCreate,
 		Validate:         validateService,
+		PrepareForUpdate: prepareServiceUpdate,
 		ValidateUpdate:   validateServiceUpdate,
 		Status:           true,
 	}
@@ -285,24 +286,31 @@ func validateService(obj *unstructured.Unstructured) validation.ErrorList {
 	return errs
 }
 
-// validateServiceUpdate keeps the allocated cluster IPs and node ports when an
+// prepareServiceUpdate keeps the allocated cluster IPs and node ports when an
 // update leaves them out (as a PUT of a manifest does, and as the real server
-// allows), then forbids changing them.
-func validateServiceUpdate(obj, old *unstructured.Unstructured) validation.ErrorList {
+// allows).
+func prepareServiceUpdate(obj, old *unstructured.Unstructured) {
 	spec := child(obj.Object, "spec")
 	oldSpec := unstructured.NestedMap(old.Object, "spec")
-	if str(spec, "type") != corev1.ServiceTypeExternalName && str(oldSpec, "type") != corev1.ServiceTypeExternalName {
-		if str(spec, "clusterIP") == "" && len(stringList(spec, "clusterIPs")) == 0 {
-			copyField(spec, oldSpec, "clusterIP")
-			copyField(spec, oldSpec, "clusterIPs")
-		}
-		oldPorts := objects(oldSpec, "ports")
-		for i, p := range objects(spec, "ports") {
-			if i < len(oldPorts) && num(p, "nodePort") == 0 && num(p, "port") == num(oldPorts[i], "port") {
-				copyField(p, oldPorts[i], "nodePort")
-			}
+	if str(spec, "type") == corev1.ServiceTypeExternalName || str(oldSpec, "type") == corev1.ServiceTypeExternalName {
+		return
+	}
+	if str(spec, "clusterIP") == "" && len(stringList(spec, "clusterIPs")) == 0 {
+		copyField(spec, oldSpec, "clusterIP")
+		copyField(spec, oldSpec, "clusterIPs")
+	}
+	oldPorts := objects(oldSpec, "ports")
+	for i, p := range objects(spec, "ports") {
+		if i < len(oldPorts) && num(p, "nodePort") == 0 && num(p, "port") == num(oldPorts[i], "port") {
+			copyField(p, oldPorts[i], "nodePort")
 		}
 	}
+}
+
+// validateServiceUpdate forbids changing an allocated cluster IP.
+func validateServiceUpdate(obj, old *unstructured.Unstructured) validation.ErrorList {
+	spec := unstructured.NestedMap(obj.Object, "spec")
+	oldSpec := unstructured.NestedMap(old.Object, "spec")
 	oldIP, newIP := str(oldSpec, "clusterIP"), str(spec, "clusterIP")
 	if oldIP != "" && str(oldSpec, "type") != corev1.ServiceTypeExternalName &&
 		str(spec, "type") != corev1.ServiceTypeExternalName && newIP != oldIP {

@@ -137,6 +137,7 @@ func TestServiceValidateUpdate(t *testing.T) {
 
 	// A PUT that leaves the allocations out keeps them.
 	put := service(t, `{"type":"NodePort","ports":[{"port":80}]}`)
+	prepareServiceUpdate(put, old)
 	defaultService(put)
 	checkErrs(t, "omitted", validateServiceUpdate(put, old))
 	if str(put.Object, "spec", "clusterIP") != "10.96.5.5" || num(objects(put.Object, "spec", "ports")[0], "nodePort") != 30080 {

@@ -51,6 +51,9 @@ type Kind struct {
 	PrepareForCreate func(obj *unstructured.Unstructured)
 	// Validate checks an object about to be created (metadata is already checked).
 	Validate func(obj *unstructured.Unstructured) validation.ErrorList
+	// PrepareForUpdate carries fields the server owns from old to obj on a main
+	// update (a service's allocated clusterIP); it runs before Default.
+	PrepareForUpdate func(obj, old *unstructured.Unstructured)
 	// ValidateUpdate checks an update of old to obj (Validate runs too).
 	ValidateUpdate func(obj, old *unstructured.Unstructured) validation.ErrorList
 

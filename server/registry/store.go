@@ -214,7 +214,8 @@ type TryUpdate func(current *unstructured.Unstructured) (*unstructured.Unstructu
 // UpdateOptions shape GuaranteedUpdate.
 type UpdateOptions struct {
 	WriteOptions
-	// Subresource is "" for the main resource or "status".
+	// Subresource is "" for the main resource, "status", or the name of a
+	// subresource whose Create hook made the change (e.g. "binding").
 	Subresource string
 }
 
@@ -326,7 +327,11 @@ func (s *Store) prepareUpdate(obj, old *unstructured.Unstructured, subresource s
 	if g, ok := oldMD["generateName"]; ok {
 		md["generateName"] = g
 	}
-	if s.kind.Status {
+	switch {
+	case subresource != "" && subresource != "status":
+		// A subresource hook (pods/binding) changed exactly what it meant to,
+		// status included; it is not a spec update of the object.
+	case s.kind.Status:
 		if subresource == "status" {
 			// Only status (and labels/annotations) change through status.
 			for k := range obj.Object {
@@ -349,6 +354,9 @@ func (s *Store) prepareUpdate(obj, old *unstructured.Unstructured, subresource s
 		} else {
 			delete(obj.Object, "status")
 		}
+	}
+	if subresource == "" && s.kind.PrepareForUpdate != nil {
+		s.kind.PrepareForUpdate(obj, old)
 	}
 	if old.DeletionTimestamp() != "" {
 		have := map[string]bool{}
@@ -375,7 +383,7 @@ func (s *Store) prepareUpdate(obj, old *unstructured.Unstructured, subresource s
 	if len(errs) > 0 {
 		return s.invalid(name, errs)
 	}
-	if s.specChanged(obj, old) {
+	if subresource == "" && s.specChanged(obj, old) {
 		obj.SetGeneration(old.Generation() + 1)
 	}
 	return nil

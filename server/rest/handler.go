@@ -206,7 +206,7 @@ func (h *Handler) createSubresource(w http.ResponseWriter, r *http.Request, stor
 		writeStatus(w, apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, t.name)))
 		return
 	}
-	_, _, err = store.GuaranteedUpdate(r.Context(), t.namespace, t.name, registry.UpdateOptions{WriteOptions: writeOptions(r)},
+	_, _, err = store.GuaranteedUpdate(r.Context(), t.namespace, t.name, registry.UpdateOptions{WriteOptions: writeOptions(r), Subresource: t.subresource},
 		func(cur *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 			if err := sub.Create(cur, body); err != nil {
 				return nil, err

@@ -17,6 +17,16 @@ import (
 // Unstructured is one object.
 type Unstructured struct {
 	Object map[string]any
+
+	// encoded, when set, is a JSON encoding of Object (see WithJSON).
+	encoded []byte
+}
+
+// WithJSON returns a read-only view of u whose Into decodes data, an encoding of
+// u.Object the caller already has, instead of encoding the map again. The view
+// shares u's map: it is valid only while neither is changed.
+func (u *Unstructured) WithJSON(data []byte) *Unstructured {
+	return &Unstructured{Object: u.Object, encoded: data}
 }
 
 // Decode parses data (a JSON object) losslessly.
@@ -100,6 +110,9 @@ func DeepCopyValue(v any) any {
 
 // Into converts the object into a typed value through JSON.
 func (u *Unstructured) Into(out any) error {
+	if u.encoded != nil {
+		return json.Unmarshal(u.encoded, out)
+	}
 	b, err := json.Marshal(u.Object)
 	if err != nil {
 		return err

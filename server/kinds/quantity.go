@@ -2,12 +2,8 @@ package kinds
 
 import (
 	"math/big"
-	"regexp"
+	"strings"
 )
-
-// quantityRe splits a resource quantity ("500m", "1.5Gi", "1e3") into its number
-// and suffix.
-var quantityRe = regexp.MustCompile(`^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$`)
 
 var quantityScale = map[string]*big.Rat{
 	"":   big.NewRat(1, 1),
@@ -28,16 +24,78 @@ var quantityScale = map[string]*big.Rat{
 	"Ei": new(big.Rat).SetInt64(1 << 60),
 }
 
-// parseQuantity reads a Kubernetes resource quantity as an exact number, so
-// that "1" and "1000m", or "1Gi" and "1024Mi", compare equal.
+// parseQuantity reads a Kubernetes resource quantity ("500m", "1.5Gi", "1e3") as
+// an exact number, so that "1" and "1000m", or "1Gi" and "1024Mi", compare
+// equal.
 func parseQuantity(s string) (*big.Rat, bool) {
-	m := quantityRe.FindStringSubmatch(s)
-	if m == nil {
+	num, suffix := splitQuantity(s)
+	if num == "" || !validQuantityNumber(num) {
 		return nil, false
 	}
-	r, ok := new(big.Rat).SetString(m[1])
+	scale, ok := quantityScale[suffix]
 	if !ok {
 		return nil, false
 	}
-	return r.Mul(r, quantityScale[m[2]]), true
+	r, ok := new(big.Rat).SetString(num)
+	if !ok {
+		return nil, false
+	}
+	return r.Mul(r, scale), true
+}
+
+// splitQuantity cuts s into its number and its suffix (a binary suffix such as
+// "Ki" or one SI letter). An exponent ("1e3") belongs to the number, so "E"
+// after digits is the exa suffix only at the very end.
+func splitQuantity(s string) (string, string) {
+	if len(s) >= 2 && strings.HasSuffix(s[len(s)-1:], "i") {
+		if _, ok := quantityScale[s[len(s)-2:]]; ok {
+			return s[:len(s)-2], s[len(s)-2:]
+		}
+	}
+	if len(s) >= 1 {
+		last := s[len(s)-1:]
+		if _, ok := quantityScale[last]; ok && last != "" {
+			return s[:len(s)-1], last
+		}
+	}
+	return s, ""
+}
+
+// validQuantityNumber accepts [+-]digits[.digits][e[+-]digits], with digits
+// on at least one side of the point.
+func validQuantityNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }

@@ -109,12 +109,12 @@ func (s *Store) Create(ctx context.Context, ns string, obj *unstructured.Unstruc
 			}
 			obj.SetName(prefix + randomSuffix())
 		}
-		if errs := s.validateCreate(obj); len(errs) > 0 {
-			return nil, s.invalid(obj.Name(), errs)
-		}
 		stored, err := encodeStored(obj)
 		if err != nil {
 			return nil, s.internal(err)
+		}
+		if errs := s.validateCreate(obj.WithJSON(stored)); len(errs) > 0 {
+			return nil, s.invalid(obj.Name(), errs)
 		}
 		if opts.DryRun {
 			if _, err := s.kv.Get(ctx, s.key(ns, obj.Name())); err == nil {
@@ -253,8 +253,10 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, ns, name string, opts Upda
 		if err != nil {
 			return nil, false, s.internal(err)
 		}
-		oldStored, err := encodeStored(old)
-		if err == nil && string(stored) == string(oldStored) {
+		if err := s.validateUpdate(updated, old, stored); err != nil {
+			return nil, false, err
+		}
+		if string(stored) == string(kv.Value) {
 			return newObject(kv.Value, kv.ModRevision), false, nil // nothing changed
 		}
 		if opts.DryRun {
@@ -373,18 +375,24 @@ func (s *Store) prepareUpdate(obj, old *unstructured.Unstructured, subresource s
 	if s.kind.Default != nil {
 		s.kind.Default(obj)
 	}
-	errs := s.validateMeta(obj)
-	if s.kind.Validate != nil {
-		errs = append(errs, s.kind.Validate(obj)...)
-	}
-	if s.kind.ValidateUpdate != nil {
-		errs = append(errs, s.kind.ValidateUpdate(obj, old)...)
-	}
-	if len(errs) > 0 {
-		return s.invalid(name, errs)
-	}
 	if subresource == "" && s.specChanged(obj, old) {
 		obj.SetGeneration(old.Generation() + 1)
+	}
+	return nil
+}
+
+// validateUpdate checks an update of old to obj; stored is obj's encoding.
+func (s *Store) validateUpdate(obj, old *unstructured.Unstructured, stored []byte) error {
+	view := obj.WithJSON(stored)
+	errs := s.validateMeta(view)
+	if s.kind.Validate != nil {
+		errs = append(errs, s.kind.Validate(view)...)
+	}
+	if s.kind.ValidateUpdate != nil {
+		errs = append(errs, s.kind.ValidateUpdate(view, old)...)
+	}
+	if len(errs) > 0 {
+		return s.invalid(old.Name(), errs)
 	}
 	return nil
 }

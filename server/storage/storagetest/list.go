@@ -98,10 +98,11 @@ func testListPagination(t *testing.T, s storage.Interface) {
 // goroutine keeps updating, deleting and adding keys under the prefix.
 func testListPaginationWhileWriting(t *testing.T, s storage.Interface) {
 	want := map[string]string{}
+	var snapshot int64
 	for i := range 20 {
 		key := fmt.Sprintf("/p/%02d", i)
 		want[key] = "v0"
-		create(t, s, key, "v0")
+		snapshot = create(t, s, key, "v0")
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -141,10 +142,8 @@ func testListPaginationWhileWriting(t *testing.T, s storage.Interface) {
 	}()
 	defer func() { close(stop); wg.Wait() }()
 
-	first := list(t, s, "/p/", storage.ListOptions{Limit: 3})
-	snapshot := first.Revision
 	got := map[string]string{}
-	res := first
+	res := list(t, s, "/p/", storage.ListOptions{Revision: snapshot, Limit: 3})
 	for pages := 1; ; pages++ {
 		for _, kv := range res.KVs {
 			if _, dup := got[kv.Key]; dup {

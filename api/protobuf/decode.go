@@ -137,7 +137,9 @@ func (d *decoder) message(m *message, b []byte, out map[string]any, p *pathElem)
 			if err != nil {
 				return err
 			}
-			if zero && !f.pointer && !f.keepZero {
+			// A nil value (a zero timestamp, an empty raw extension) would
+			// be JSON null: dropped even when its Go field is a pointer.
+			if v == nil || zero && !f.pointer && !f.keepZero {
 				delete(out, f.name)
 				continue
 			}

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	apierrors "kctl.dev/kctl/api/errors"
+	"kctl.dev/kctl/api/protobuf"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/server/registry"
 )
@@ -50,8 +51,9 @@ func mediaType(r *http.Request) string {
 	return mt
 }
 
-// toJSON converts a body of the given media type to JSON. An empty media type is
-// read as JSON.
+// toJSON converts a body of the given media type to JSON: JSON, YAML, or the
+// Kubernetes protobuf form that kubectl's typed commands send. An empty media
+// type is read as JSON.
 func toJSON(body []byte, mt string) ([]byte, error) {
 	switch mt {
 	case "", "application/json":
@@ -60,6 +62,15 @@ func toJSON(body []byte, mt string) ([]byte, error) {
 		j, err := yaml.YAMLToJSON(body)
 		if err != nil {
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("the body of the request is not valid YAML: %v", err))
+		}
+		return j, nil
+	case protobuf.ContentType:
+		j, err := protobuf.ToJSON(body)
+		switch {
+		case errors.Is(err, protobuf.ErrNotProtobuf), errors.Is(err, protobuf.ErrMalformed):
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("the protobuf body of the request is not valid: %v", err))
+		case err != nil:
+			return nil, apierrors.NewUnsupportedMediaType(fmt.Sprintf("%s (%v; send application/json instead)", mt, err))
 		}
 		return j, nil
 	}

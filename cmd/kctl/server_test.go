@@ -265,3 +265,23 @@ func TestServerRefusesBadFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestServerRefusesADataDirInUse(t *testing.T) {
+	dataDir := t.TempDir()
+	first := startServer(t, "--listen=127.0.0.1:0", "--data-dir", dataDir)
+	cmd := exec.Command(kctlBinary(t), "server", "--listen=127.0.0.1:0", "--data-dir", dataDir)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("second server: %v, want exit status 1", err)
+	}
+	want := "kctl server: " + filepath.Join(dataDir, "kctl.db") + " is in use by another process"
+	if got := stderr.String(); !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 1 {
+		t.Errorf("stderr = %q, want one line starting %q", got, want)
+	}
+	if code := first.signal(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("first server: exit code %d after SIGTERM", code)
+	}
+}

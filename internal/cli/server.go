@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"kctl.dev/kctl/server"
 	"kctl.dev/kctl/server/storage"
@@ -194,7 +195,11 @@ func openStorage(kind, dataDir string, log *slog.Logger) (storage.Interface, err
 	if kind == storageMemory {
 		return memory.New(), nil
 	}
-	st, err := bolt.Open(filepath.Join(dataDir, "kctl.db"), bolt.Options{Logger: log.With("component", "bolt")})
+	path := filepath.Join(dataDir, "kctl.db")
+	st, err := bolt.Open(path, bolt.Options{Logger: log.With("component", "bolt")})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("%s is in use by another process (another kctl server on this --data-dir?): %w", path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open storage: %w", err)
 	}

@@ -80,12 +80,12 @@ func (s *Store) commitLoop() {
 		batch, s.pending = s.pending, batch[:0]
 		closing := s.closing
 		s.qmu.Unlock()
-		for len(batch) > 0 {
-			n := min(len(batch), maxBatch)
-			s.commit(batch[:n])
-			clear(batch[:n])
-			batch = batch[n:]
+		for rest := batch; len(rest) > 0; {
+			n := min(len(rest), maxBatch)
+			s.commit(rest[:n])
+			rest = rest[n:]
 		}
+		clear(batch) // drop the answered requests
 		if closing {
 			return
 		}

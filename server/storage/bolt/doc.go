@@ -41,6 +41,15 @@
 // or before C is, per key, its newest version at C unless that was a delete,
 // exactly what reads at C and later and PrevKVs of later events need.
 //
+// # Watch
+//
+// The committer publishes each batch's events, in revision order, to the queue of
+// every matching watch before it answers the writers; each watch has its own
+// unbounded queue drained by one goroutine, so a slow receiver never blocks the
+// committer. A watch from a past revision is registered first and then reads its
+// replay from the log, up to the last published revision, into memory before
+// Watch returns; a later compaction cannot take events from it.
+//
 // No state is cached across restarts: the revision and compacted revision are
 // read from the file on Open, and the watch bookkeeping starts empty.
 package bolt

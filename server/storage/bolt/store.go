@@ -15,6 +15,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"kctl.dev/kctl/server/storage"
+	"kctl.dev/kctl/server/storage/internal/watchqueue"
 )
 
 // Options tunes Open. The zero value is ready to use.
@@ -46,7 +47,7 @@ type Store struct {
 	// Watch state (watch.go). rev is the newest revision published to watches.
 	wmu      sync.Mutex
 	rev      int64
-	watchers map[*watcher]struct{}
+	watchers map[*watchqueue.Watcher]struct{}
 	stop     chan struct{} // closed by Close: ends every watch
 	wg       sync.WaitGroup
 }
@@ -100,7 +101,7 @@ func Open(path string, opts Options) (*Store, error) {
 		wake:          make(chan struct{}, 1),
 		committerDone: make(chan struct{}),
 		rev:           rev,
-		watchers:      make(map[*watcher]struct{}),
+		watchers:      make(map[*watchqueue.Watcher]struct{}),
 		stop:          make(chan struct{}),
 	}
 	go s.commitLoop()

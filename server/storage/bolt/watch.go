@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kctl.dev/kctl/server/storage"
+	"kctl.dev/kctl/server/storage/internal/watchqueue"
 )
 
 // Watch delivers every change under prefix with revision > rev (the current
@@ -28,7 +29,7 @@ func (s *Store) Watch(ctx context.Context, prefix string, rev int64) (<-chan sto
 	if rev == 0 {
 		after = published
 	}
-	w := newWatcher(prefix, after)
+	w := watchqueue.New(prefix, after)
 	s.watchers[w] = struct{}{}
 	s.wg.Add(1)
 	s.wmu.Unlock()
@@ -55,9 +56,9 @@ func (s *Store) Watch(ctx context.Context, prefix string, rev int64) (<-chan sto
 	go func() {
 		defer s.wg.Done()
 		defer s.unregister(w)
-		w.run(ctx, s.stop, [][]storage.Event{replay})
+		w.Run(ctx, s.stop, [][]storage.Event{replay})
 	}()
-	return w.out, nil
+	return w.Events(), nil
 }
 
 // publish queues events, in revision order, on the watches they match, and marks
@@ -67,15 +68,15 @@ func (s *Store) publish(events []storage.Event) {
 	defer s.wmu.Unlock()
 	for i := range events {
 		for w := range s.watchers {
-			if w.matches(&events[i]) {
-				w.push(events[i])
+			if w.Matches(&events[i]) {
+				w.Push(events[i])
 			}
 		}
 	}
 	s.rev = events[len(events)-1].KV.ModRevision
 }
 
-func (s *Store) unregister(w *watcher) {
+func (s *Store) unregister(w *watchqueue.Watcher) {
 	s.wmu.Lock()
 	delete(s.watchers, w)
 	s.wmu.Unlock()

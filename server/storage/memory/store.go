@@ -9,6 +9,7 @@ import (
 	"github.com/google/btree"
 
 	"kctl.dev/kctl/server/storage"
+	"kctl.dev/kctl/server/storage/internal/watchqueue"
 )
 
 // Store is an in-memory storage.Interface. It is safe for concurrent use; the zero
@@ -21,7 +22,7 @@ type Store struct {
 	keys      map[string]*record
 	index     *btree.BTreeG[*record] // the same records, in key order
 	log       eventLog
-	watchers  map[*watcher]struct{}
+	watchers  map[*watchqueue.Watcher]struct{}
 
 	stop chan struct{} // closed by Close: ends every watch
 	wg   sync.WaitGroup
@@ -35,7 +36,7 @@ func New() *Store {
 		keys:     make(map[string]*record),
 		index:    btree.NewG(32, func(a, b *record) bool { return a.key < b.key }),
 		log:      newEventLog(),
-		watchers: make(map[*watcher]struct{}),
+		watchers: make(map[*watchqueue.Watcher]struct{}),
 		stop:     make(chan struct{}),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"kctl.dev/kctl/server/storage"
+	"kctl.dev/kctl/server/storage/internal/watchqueue"
 )
 
 // Watch delivers every change under prefix with revision > rev (the current
@@ -29,18 +30,18 @@ func (s *Store) Watch(ctx context.Context, prefix string, rev int64) (<-chan sto
 	if rev < s.rev {
 		replay = s.log.since(rev)
 	}
-	w := newWatcher(prefix, rev)
+	w := watchqueue.New(prefix, rev)
 	s.watchers[w] = struct{}{}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		defer s.unregister(w)
-		w.run(ctx, s.stop, replay)
+		w.Run(ctx, s.stop, replay)
 	}()
-	return w.out, nil
+	return w.Events(), nil
 }
 
-func (s *Store) unregister(w *watcher) {
+func (s *Store) unregister(w *watchqueue.Watcher) {
 	s.mu.Lock()
 	delete(s.watchers, w)
 	s.mu.Unlock()

@@ -88,8 +88,8 @@ func (s *Store) Delete(ctx context.Context, key string, expected int64) (int64, 
 func (s *Store) publish(ev storage.Event) {
 	s.log.append(ev)
 	for w := range s.watchers {
-		if w.matches(&ev) {
-			w.push(ev)
+		if w.Matches(&ev) {
+			w.Push(ev)
 		}
 	}
 }

@@ -1,4 +1,7 @@
-package bolt
+// Package watchqueue is the per-watch queue the storage backends share: writers
+// push events without ever waiting for the receiver, and one goroutine per watch
+// delivers the replayed history, then the live events, in order.
+package watchqueue
 
 import (
 	"context"
@@ -8,21 +11,21 @@ import (
 	"kctl.dev/kctl/server/storage"
 )
 
-// watcher is one open watch: the prefix and revision it starts after, and an
+// Watcher is one open watch: the prefix and revision it starts after, and an
 // unbounded queue between the writers that fill it and the goroutine (run) that
 // drains it into out. Writers never wait for the receiver.
-type watcher struct {
+type Watcher struct {
 	prefix string
 	after  int64
-	out    chan storage.Event
-	wake   chan struct{} // holds one token when the queue may be non-empty
+	out    chan storage.Event // read it with Events
+	wake   chan struct{}      // holds one token when the queue may be non-empty
 
 	mu    sync.Mutex
 	queue []storage.Event
 }
 
-func newWatcher(prefix string, after int64) *watcher {
-	return &watcher{
+func New(prefix string, after int64) *Watcher {
+	return &Watcher{
 		prefix: prefix,
 		after:  after,
 		out:    make(chan storage.Event, 16),
@@ -30,13 +33,13 @@ func newWatcher(prefix string, after int64) *watcher {
 	}
 }
 
-// matches reports whether ev belongs on this watch.
-func (w *watcher) matches(ev *storage.Event) bool {
+// Matches reports whether ev belongs on this watch.
+func (w *Watcher) Matches(ev *storage.Event) bool {
 	return ev.KV.ModRevision > w.after && strings.HasPrefix(ev.KV.Key, w.prefix)
 }
 
-// push queues ev for delivery; it never blocks on the receiver.
-func (w *watcher) push(ev storage.Event) {
+// Push queues ev for delivery; it never blocks on the receiver.
+func (w *Watcher) Push(ev storage.Event) {
 	w.mu.Lock()
 	w.queue = append(w.queue, ev)
 	w.mu.Unlock()
@@ -46,9 +49,9 @@ func (w *watcher) push(ev storage.Event) {
 	}
 }
 
-// run sends the matching replay events, then the queued ones as they come, until
+// Run sends the matching replay events, then the queued ones as they come, until
 // ctx ends or stop is closed; then it closes out.
-func (w *watcher) run(ctx context.Context, stop <-chan struct{}, replay [][]storage.Event) {
+func (w *Watcher) Run(ctx context.Context, stop <-chan struct{}, replay [][]storage.Event) {
 	defer close(w.out)
 	send := func(ev *storage.Event) bool {
 		select {
@@ -61,7 +64,7 @@ func (w *watcher) run(ctx context.Context, stop <-chan struct{}, replay [][]stor
 	}
 	for _, chunk := range replay {
 		for i := range chunk {
-			if w.matches(&chunk[i]) && !send(&chunk[i]) {
+			if w.Matches(&chunk[i]) && !send(&chunk[i]) {
 				return
 			}
 		}
@@ -91,3 +94,6 @@ func (w *watcher) run(ctx context.Context, stop <-chan struct{}, replay [][]stor
 		}
 	}
 }
+
+// Events is the channel Run delivers on; it is closed when Run returns.
+func (w *Watcher) Events() <-chan storage.Event { return w.out }

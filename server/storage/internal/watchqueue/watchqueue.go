@@ -24,6 +24,7 @@ type Watcher struct {
 	queue []storage.Event
 }
 
+// New returns a watch of the keys under prefix, for events after revision after.
 func New(prefix string, after int64) *Watcher {
 	return &Watcher{
 		prefix: prefix,

@@ -10,6 +10,7 @@ import (
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/server/registry"
+	"kctl.dev/kctl/server/watchcache"
 )
 
 // namespaceFinalizer is the spec finalizer that holds a namespace until its
@@ -19,7 +20,10 @@ const namespaceFinalizer = "kubernetes"
 // namespaceLoop follows namespaces and, for each one marked for deletion, removes
 // what it holds, then its spec finalizer, which lets the namespace go.
 func (s *Server) namespaceLoop(ctx context.Context) {
-	nss := s.stores.Namespaces()
+	nsKind, ok := s.registry.Lookup("", "v1", "namespaces")
+	if !ok {
+		return
+	}
 	var (
 		mu      sync.Mutex
 		running = map[string]bool{}
@@ -28,19 +32,25 @@ func (s *Server) namespaceLoop(ctx context.Context) {
 	defer wg.Wait()
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		events, err := nss.Watch(ctx, "", registry.WatchOptions{ResourceVersion: "0"})
+		cw, err := s.caches.For(nsKind).Watch(ctx, "", watchcache.WatchOptions{ResourceVersion: "0"})
 		if err != nil {
-			s.log.Warn("namespace watch failed", "err", err)
+			if ctx.Err() == nil {
+				s.log.Warn("namespace watch failed", "err", err)
+			}
 			if !sleepCtx(ctx, backoff) {
 				return
 			}
 			continue
 		}
-		for ev := range events {
-			if ev.Type != meta.Added && ev.Type != meta.Modified {
+		for {
+			d, ok := cw.Next(ctx)
+			if !ok {
+				break
+			}
+			if d.Type != meta.Added && d.Type != meta.Modified {
 				continue
 			}
-			u, err := ev.Object.Unstructured()
+			u, err := unstructured.Decode(d.Object.Raw)
 			if err != nil || u.DeletionTimestamp() == "" {
 				continue
 			}
@@ -61,6 +71,7 @@ func (s *Server) namespaceLoop(ctx context.Context) {
 				mu.Unlock()
 			}()
 		}
+		cw.Stop()
 		if !sleepCtx(ctx, backoff) {
 			return
 		}

@@ -16,6 +16,7 @@ import (
 	"kctl.dev/kctl/server/kinds"
 	"kctl.dev/kctl/server/registry"
 	"kctl.dev/kctl/server/rest"
+	"kctl.dev/kctl/server/watchcache"
 )
 
 // Version is what GET /version reports. kubectl's version dispatcher picks its
@@ -39,13 +40,18 @@ var defaultNamespaces = []string{"default", "kube-system", "kube-public", "kube-
 func (s *Server) init(ctx context.Context) error {
 	kinds.Register(s.registry)
 	s.stores = registry.NewStores(s.registry, s.cfg.Storage)
+	wcfg := s.cfg.WatchCache
+	if wcfg.Logger == nil {
+		wcfg.Logger = s.log
+	}
+	s.caches = watchcache.NewCaches(s.cfg.Storage, wcfg)
 	for _, ns := range defaultNamespaces {
 		if err := s.stores.EnsureNamespace(ctx, ns); err != nil {
 			return err
 		}
 	}
 	disc := discovery.New(s.registry, Version)
-	api := rest.New(s.registry, s.stores, s.log, ctx.Done())
+	api := rest.New(ctx, s.registry, s.stores, s.caches, s.log)
 	mux := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
 		case p == "/healthz" || p == "/livez" || p == "/readyz" ||
@@ -64,7 +70,11 @@ func (s *Server) init(ctx context.Context) error {
 	wg.Add(2)
 	go func() { defer wg.Done(); s.compactLoop(ctx) }()
 	go func() { defer wg.Done(); s.namespaceLoop(ctx) }()
-	go func() { wg.Wait(); close(s.done) }()
+	go func() {
+		wg.Wait()
+		s.caches.Stop()
+		close(s.done)
+	}()
 	return nil
 }
 

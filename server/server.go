@@ -15,6 +15,7 @@ import (
 
 	"kctl.dev/kctl/server/registry"
 	"kctl.dev/kctl/server/storage"
+	"kctl.dev/kctl/server/watchcache"
 )
 
 // Config configures a Server. Zero values of optional fields take the documented
@@ -29,6 +30,9 @@ type Config struct {
 	// history is kept for watchers and continue tokens. Default 5 minutes;
 	// negative disables the schedule (Compact can still be called).
 	CompactionInterval time.Duration
+	// WatchCache tunes the watch caches (ring size, watcher buffers, bookmark
+	// interval); zero values take the watchcache defaults.
+	WatchCache watchcache.Config
 }
 
 // Server is a running (or ready to run) API server.
@@ -37,12 +41,14 @@ type Server struct {
 	log      *slog.Logger
 	registry *registry.Registry
 	stores   *registry.Stores
+	caches   *watchcache.Caches
 	handler  http.Handler
 
-	mu      sync.Mutex
-	httpSrv *http.Server
-	stop    context.CancelFunc
-	done    chan struct{}
+	mu       sync.Mutex
+	httpSrv  *http.Server
+	shutdown bool
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
 // Registry returns the kinds the server serves; kinds added to it are served at once.
@@ -59,6 +65,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
+	if s.shutdown {
+		s.mu.Unlock()
+		_ = ln.Close()
+		return nil
+	}
 	if s.httpSrv != nil {
 		s.mu.Unlock()
 		return errors.New("server: Serve called twice")
@@ -83,6 +94,7 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.stop()
 	s.mu.Lock()
+	s.shutdown = true
 	srv := s.httpSrv
 	s.mu.Unlock()
 	var err error

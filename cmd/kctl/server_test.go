@@ -246,6 +246,7 @@ func TestServerRefusesBadFlags(t *testing.T) {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			dataDir := filepath.Join(t.TempDir(), "data")
 			cmd := exec.Command(bin, append([]string{"server", "--data-dir", dataDir}, tt.args...)...)
+			cmd.Env = raceEnv()
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
@@ -270,6 +271,7 @@ func TestServerRefusesADataDirInUse(t *testing.T) {
 	dataDir := t.TempDir()
 	first := startServer(t, "--listen=127.0.0.1:0", "--data-dir", dataDir)
 	cmd := exec.Command(kctlBinary(t), "server", "--listen=127.0.0.1:0", "--data-dir", dataDir)
+	cmd.Env = raceEnv()
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -134,35 +134,51 @@ func runServer(ctx context.Context, streams IOStreams, opts *ServerOptions) (err
 		if cerr := store.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close storage: %w", cerr)
 		}
+		if err == nil {
+			log.Info("stopped")
+		}
 	}()
 	srv, err := server.New(server.Config{Storage: store, Logger: log, CompactionInterval: opts.CompactionInterval})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", opts.Listen)
+	ln, err := listenLoopback(opts.Listen)
+	if err == nil {
+		err = writeFileAtomic(filepath.Join(dataDir, "kubeconfig"), kubeconfig("http://"+ln.Addr().String()), 0o600)
+	}
 	if err != nil {
-		_ = srv.Shutdown(context.WithoutCancel(ctx))
+		if ln != nil {
+			ln.Close()
+		}
+		_ = srv.Shutdown(context.WithoutCancel(ctx)) // not serving yet: returns at once
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	kubeconfigPath := filepath.Join(dataDir, "kubeconfig")
-	if !ln.Addr().(*net.TCPAddr).IP.IsLoopback() { // "localhost" may resolve elsewhere
-		err = errNotLoopback
-	} else {
-		err = writeFileAtomic(kubeconfigPath, kubeconfig(url), 0o600)
-	}
-	if err != nil {
-		ln.Close()
-		_ = srv.Shutdown(context.WithoutCancel(ctx))
-		return err
-	}
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
 	log.Info("serving", "url", url, "storage", opts.Storage, "dataDir", dataDir)
 	fmt.Fprintf(streams.Out, "kctl server listening on %s (storage: %s, data dir: %s, kubeconfig: %s)\n",
-		url, opts.Storage, dataDir, kubeconfigPath)
+		url, opts.Storage, dataDir, filepath.Join(dataDir, "kubeconfig"))
+	return serveUntilDone(ctx, log, srv, ln, opts.ShutdownTimeout)
+}
 
+// listenLoopback listens on addr, and checks that the address it got is a
+// loopback one ("localhost" may resolve elsewhere).
+func listenLoopback(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		ln.Close()
+		return nil, errNotLoopback
+	}
+	return ln, nil
+}
+
+// serveUntilDone serves on ln until ctx ends or serving fails, then shuts srv
+// down, waiting at most timeout for in-flight requests.
+func serveUntilDone(ctx context.Context, log *slog.Logger, srv *server.Server, ln net.Listener, timeout time.Duration) error {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
 	var serveErr error
 	select {
 	case <-ctx.Done():
@@ -171,7 +187,7 @@ func runServer(ctx context.Context, streams IOStreams, opts *ServerOptions) (err
 		served = nil
 		log.Error("serve failed", "err", serveErr)
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opts.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	shutdownErr := srv.Shutdown(shutdownCtx)
 	ln.Close() // ends a Serve that had not started yet when Shutdown ran
@@ -186,7 +202,6 @@ func runServer(ctx context.Context, streams IOStreams, opts *ServerOptions) (err
 	if shutdownErr != nil {
 		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
-	log.Info("stopped")
 	return nil
 }
 

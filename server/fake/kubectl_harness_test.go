@@ -23,7 +23,6 @@ const commandGuard = 2 * time.Minute
 // kubectl runs the real kubectl against a fake server, with its own
 // kubeconfig and discovery cache in temporary directories.
 type kubectl struct {
-	t          *testing.T
 	path       string
 	kubeconfig string
 	cacheDir   string
@@ -44,7 +43,6 @@ func newKubectl(t *testing.T) *kubectl {
 	srv := fake.Start(t)
 	dir := t.TempDir()
 	k := &kubectl{
-		t:          t,
 		path:       path,
 		kubeconfig: filepath.Join(dir, "kubeconfig"),
 		cacheDir:   filepath.Join(dir, "cache"),

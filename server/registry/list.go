@@ -77,6 +77,36 @@ func (f objectFields) Get(field string) string {
 	return ""
 }
 
+// Attributes are what selections look at: an object's labels and selectable
+// fields. Caches keep these instead of decoded objects.
+type Attributes struct {
+	Labels labels.Set
+	Fields fields.Set
+}
+
+// AttributesOf reads the labels and every selectable field of obj.
+func AttributesOf(k *Kind, obj *unstructured.Unstructured) Attributes {
+	f := fields.Set{"metadata.name": obj.Name()}
+	if k.Namespaced {
+		f["metadata.namespace"] = obj.Namespace()
+	}
+	for name, fn := range k.Fields {
+		f[name] = fn(obj)
+	}
+	return Attributes{Labels: labels.Set(obj.Labels()), Fields: f}
+}
+
+// MatchesAttributes reports whether an object with attributes a is selected.
+func (sel Selection) MatchesAttributes(a Attributes) bool {
+	if sel.Labels != nil && !sel.Labels.Empty() && !sel.Labels.Matches(a.Labels) {
+		return false
+	}
+	if sel.Fields != nil && !sel.Fields.Empty() && !sel.Fields.Matches(a.Fields) {
+		return false
+	}
+	return true
+}
+
 // Matches reports whether obj, an object of k, is selected.
 func (sel Selection) Matches(k *Kind, obj *unstructured.Unstructured) bool {
 	if sel.Labels != nil && !sel.Labels.Empty() && !sel.Labels.Matches(labels.Set(obj.Labels())) {

@@ -24,6 +24,10 @@ func newObject(stored []byte, rev int64) *Object {
 	return &Object{Raw: withResourceVersion(stored, rev), Revision: rev}
 }
 
+// ObjectFromStorage makes the served form of a value read from storage at
+// revision rev (its mod revision, or the revision of its deletion).
+func ObjectFromStorage(stored []byte, rev int64) *Object { return newObject(stored, rev) }
+
 // objectFrom wraps an already decoded object whose resourceVersion is rev.
 func objectFrom(u *unstructured.Unstructured, stored []byte, rev int64) *Object {
 	o := newObject(stored, rev)

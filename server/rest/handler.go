@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,21 +11,23 @@ import (
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/server/registry"
+	"kctl.dev/kctl/server/watchcache"
 )
 
 // Handler serves the resource paths of every registered kind.
 type Handler struct {
 	reg    *registry.Registry
 	stores *registry.Stores
+	caches *watchcache.Caches
 	log    *slog.Logger
-	// done is closed when the server shuts down: open watches end.
-	done <-chan struct{}
+	// lifetime ends when the server shuts down: open watches end with it.
+	lifetime context.Context
 }
 
-// New returns the handler of reg's kinds over stores. Watches end when done is
-// closed.
-func New(reg *registry.Registry, stores *registry.Stores, log *slog.Logger, done <-chan struct{}) *Handler {
-	return &Handler{reg: reg, stores: stores, log: log, done: done}
+// New returns the handler of reg's kinds: reads and writes go to stores,
+// watches and resourceVersion="0" lists to caches. Watches end with lifetime.
+func New(lifetime context.Context, reg *registry.Registry, stores *registry.Stores, caches *watchcache.Caches, log *slog.Logger) *Handler {
+	return &Handler{reg: reg, stores: stores, caches: caches, log: log, lifetime: lifetime}
 }
 
 // ServeHTTP implements http.Handler.
@@ -43,13 +46,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodGet && t.name == "":
 		if isTrue(q.Get("watch")) {
-			h.watch(w, r, store, t)
+			h.watch(w, r, t)
 			return
 		}
 		h.list(w, r, store, t)
 	case r.Method == http.MethodGet:
 		if isTrue(q.Get("watch")) {
-			h.watch(w, r, store, t)
+			h.watch(w, r, t)
 			return
 		}
 		h.get(w, r, store, t)
@@ -147,6 +150,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, store *registry.S
 	limit, err := parseInt(q.Get("limit"), "limit")
 	if err != nil {
 		writeStatus(w, err)
+		return
+	}
+	if q.Get("resourceVersion") == "0" && q.Get("continue") == "" && q.Get("resourceVersionMatch") != "Exact" {
+		h.listFromCache(w, r, out, t, sel)
 		return
 	}
 	res, err := store.List(r.Context(), t.namespace, registry.ListOptions{

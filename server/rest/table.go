@@ -8,6 +8,7 @@ import (
 
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/server/registry"
 )
 
@@ -52,7 +53,9 @@ func buildTable(r *http.Request, out output, k *registry.Kind, objs []*registry.
 	}
 	now := time.Now()
 	for _, o := range objs {
-		u, err := o.Unstructured()
+		// Decoded here, not through o.Unstructured(): o may live in the watch
+		// cache, which must not keep a decoded copy of every object it serves.
+		u, err := unstructured.Decode(o.Raw)
 		if err != nil {
 			return nil, apierrors.NewInternalError(err)
 		}

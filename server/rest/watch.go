@@ -1,39 +1,47 @@
 package rest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	apierrors "kctl.dev/kctl/api/errors"
-	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/validation"
 	"kctl.dev/kctl/fields"
 	"kctl.dev/kctl/server/registry"
+	"kctl.dev/kctl/server/watchcache"
 )
 
-// bookmarkInterval is how often a watch that allows bookmarks gets one.
-var bookmarkInterval = time.Minute
-
-func (h *Handler) watch(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
-	out, err := negotiate(r.Header.Get("Accept"), true)
-	if err != nil {
-		writeStatus(w, err)
-		return
-	}
-	if out.form == formYAML {
-		out.form = formJSON // watch streams are JSON frames
-	}
+// watchOptions reads a watch request's query into cache options.
+func watchOptions(r *http.Request, t target) (watchcache.WatchOptions, time.Duration, error) {
+	var opts watchcache.WatchOptions
 	q := r.URL.Query()
-	if q.Get("sendInitialEvents") != "" {
-		// Streaming lists are not served yet: 422 makes client-go fall back to
-		// list + watch.
-		writeStatus(w, apierrors.NewInvalid("meta.k8s.io", "ListOptions", "", validation.ErrorList{
-			validation.Forbidden("sendInitialEvents", "sendInitialEvents is not supported by this server yet")}))
-		return
+	match := q.Get("resourceVersionMatch")
+	bookmarks := isTrue(q.Get("allowWatchBookmarks"))
+	if v := q.Get("sendInitialEvents"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return opts, 0, apierrors.NewBadRequest(fmt.Sprintf("sendInitialEvents: invalid value %q", v))
+		}
+		var errs validation.ErrorList
+		if match != "NotOlderThan" {
+			errs = append(errs, validation.Forbidden("sendInitialEvents", "sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan"))
+		}
+		if b && !bookmarks {
+			errs = append(errs, validation.Forbidden("allowWatchBookmarks", "allowWatchBookmarks must be set to true when sendInitialEvents is set to true"))
+		}
+		if len(errs) > 0 {
+			return opts, 0, apierrors.NewInvalid("meta.k8s.io", "ListOptions", "", errs)
+		}
+		opts.SendInitialEvents = b
+	} else if match != "" {
+		return opts, 0, apierrors.NewInvalid("meta.k8s.io", "ListOptions", "", validation.ErrorList{
+			validation.Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")})
 	}
 	fieldSelector := q.Get("fieldSelector")
 	if t.name != "" {
@@ -45,93 +53,162 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, store *registry.
 	}
 	sel, err := registry.ParseSelection(t.kind, q.Get("labelSelector"), fieldSelector)
 	if err != nil {
+		return opts, 0, err
+	}
+	timeout, err := parseInt(q.Get("timeoutSeconds"), "timeoutSeconds")
+	if err != nil {
+		return opts, 0, err
+	}
+	opts.Selection = sel
+	opts.ResourceVersion = q.Get("resourceVersion")
+	opts.AllowBookmarks = bookmarks
+	return opts, time.Duration(timeout) * time.Second, nil
+}
+
+// eventSink writes watch events: chunked HTTP lines or websocket messages.
+type eventSink interface {
+	write(frame []byte) error
+}
+
+type httpSink struct {
+	w       http.ResponseWriter
+	flusher http.Flusher
+}
+
+func (s httpSink) write(frame []byte) error {
+	if _, err := s.w.Write(frame); err != nil {
+		return err
+	}
+	if s.flusher != nil {
+		s.flusher.Flush()
+	}
+	return nil
+}
+
+type wsSink struct{ conn *websocket.Conn }
+
+func (s wsSink) write(frame []byte) error {
+	// One JSON event per message, without the line's newline.
+	if n := len(frame); n > 0 && frame[n-1] == '\n' {
+		frame = frame[:n-1]
+	}
+	return s.conn.WriteMessage(websocket.TextMessage, frame)
+}
+
+var upgrader = websocket.Upgrader{
+	// Browsers on other origins may watch; authentication comes later and will
+	// apply to the upgrade request like any other.
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+func (h *Handler) watch(w http.ResponseWriter, r *http.Request, t target) {
+	out, err := negotiate(r.Header.Get("Accept"), true)
+	if err != nil {
 		writeStatus(w, err)
 		return
 	}
-	timeout, err := parseInt(q.Get("timeoutSeconds"), "timeoutSeconds")
+	if out.form == formYAML {
+		out.form = formJSON // watch streams are JSON frames
+	}
+	opts, timeout, err := watchOptions(r, t)
 	if err != nil {
 		writeStatus(w, err)
 		return
 	}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
+	stop := context.AfterFunc(h.lifetime, cancel) // server shutdown ends streams
+	defer stop()
 	if timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
+		opts.Deadline = time.Now().Add(timeout)
 	}
-	opts := registry.WatchOptions{Selection: sel, ResourceVersion: q.Get("resourceVersion")}
-	if isTrue(q.Get("allowWatchBookmarks")) {
-		opts.BookmarkInterval = bookmarkInterval
-	}
-	events, err := store.Watch(ctx, t.namespace, opts)
-	if err != nil {
-		writeStatus(w, err)
+	cw, werr := h.caches.For(t.kind).Watch(ctx, t.namespace, opts)
+	if werr != nil && !apierrors.IsResourceExpired(werr) {
+		writeStatus(w, werr)
 		return
 	}
-	flusher, _ := w.(http.Flusher)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-cache, private")
-	w.WriteHeader(http.StatusOK)
-	if flusher != nil {
-		flusher.Flush()
+	var sink eventSink
+	if websocket.IsWebSocketUpgrade(r) {
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return // the upgrader has answered
+		}
+		defer conn.Close()
+		go func() { // read until the peer closes, then end the watch
+			defer cancel()
+			for {
+				if _, _, err := conn.NextReader(); err != nil {
+					return
+				}
+			}
+		}()
+		sink = wsSink{conn}
+	} else {
+		flusher, _ := w.(http.Flusher)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-cache, private")
+		w.WriteHeader(http.StatusOK)
+		if flusher != nil {
+			flusher.Flush()
+		}
+		sink = httpSink{w, flusher}
 	}
+	if werr != nil {
+		// A too old resourceVersion is one ERROR event in a 200 stream.
+		_ = sink.write(errorFrame(werr))
+		return
+	}
+	defer cw.Stop()
 	first := true
-	var buf bytes.Buffer
 	for {
-		select {
-		case <-ctx.Done():
+		d, ok := cw.Next(ctx)
+		if !ok {
 			return
-		case <-h.done:
+		}
+		frame := d.Frame
+		if out.form == formTable && d.Object != nil {
+			frame, err = tableFrame(r, out, t.kind, d, first)
+			if err != nil {
+				h.log.Error("encode watch event as a table", "err", err)
+				return
+			}
+			first = false
+		}
+		if err := sink.write(frame); err != nil {
 			return
-		case ev, ok := <-events:
-			if !ok {
-				return
-			}
-			buf.Reset()
-			if err := h.encodeEvent(&buf, r, out, t.kind, ev, first); err != nil {
-				h.log.Error("encode watch event", "err", err)
-				return
-			}
-			first = first && ev.Type == meta.Bookmark
-			if _, err := w.Write(buf.Bytes()); err != nil {
-				return
-			}
-			if flusher != nil {
-				flusher.Flush()
-			}
-			if ev.Type == meta.Error {
-				return
-			}
 		}
 	}
 }
 
-// encodeEvent writes one {"type","object"} frame and a newline.
-func (h *Handler) encodeEvent(buf *bytes.Buffer, r *http.Request, out output, k *registry.Kind, ev registry.WatchEvent, first bool) error {
-	var obj []byte
-	switch {
-	case ev.Type == meta.Error:
-		b, err := json.Marshal(ev.Err.Status)
-		if err != nil {
-			return err
-		}
-		obj = b
-	case ev.Type == meta.Bookmark:
-		obj = []byte(`{"kind":` + strconv.Quote(k.Kind) + `,"apiVersion":` + strconv.Quote(k.GroupVersion()) +
-			`,"metadata":{"resourceVersion":"` + strconv.FormatInt(ev.Revision, 10) + `"}}`)
-	case out.form == formTable:
-		b, err := buildTable(r, out, k, []*registry.Object{ev.Object}, strconv.FormatInt(ev.Revision, 10), "", first)
-		if err != nil {
-			return err
-		}
-		obj = b
-	default:
-		obj = ev.Object.Raw
+// tableFrame encodes an event whose object is a one-row Table; only the first
+// event of a watch carries the column definitions.
+func tableFrame(r *http.Request, out output, k *registry.Kind, d watchcache.Delivery, withColumns bool) ([]byte, error) {
+	t, err := buildTable(r, out, k, []*registry.Object{d.Object}, strconv.FormatInt(d.Revision, 10), "", withColumns)
+	if err != nil {
+		return nil, err
 	}
-	buf.WriteString(`{"type":`)
-	buf.WriteString(strconv.Quote(ev.Type))
-	buf.WriteString(`,"object":`)
-	buf.Write(obj)
-	buf.WriteString("}\n")
-	return nil
+	b := make([]byte, 0, len(t)+32)
+	b = append(b, `{"type":`...)
+	b = strconv.AppendQuote(b, d.Type)
+	b = append(b, `,"object":`...)
+	b = append(b, t...)
+	return append(b, "}\n"...), nil
+}
+
+func errorFrame(err error) []byte {
+	st, _ := json.Marshal(statusError(err).Status)
+	return append(append([]byte(`{"type":"ERROR","object":`), st...), "}\n"...)
+}
+
+// listFromCache answers a resourceVersion="0" list from the watch cache (limit
+// is ignored there, as kube-apiserver does).
+func (h *Handler) listFromCache(w http.ResponseWriter, r *http.Request, out output, t target, sel registry.Selection) {
+	items, rev, err := h.caches.For(t.kind).List(r.Context(), t.namespace, sel)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	writeList(w, r, out, t.kind, &registry.ListResult{Items: items, Revision: rev})
 }

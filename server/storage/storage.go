@@ -55,13 +55,21 @@ const (
 	EventDelete
 	// EventError ends a watch stream; Err says why (ErrCompacted, ErrClosed, ...).
 	EventError
+	// EventProgress is a progress notification, sent only in answer to
+	// Watcher.RequestProgress. It changes no key: only KV.ModRevision is set, to
+	// a revision R, and it means every event of this watch with revision <= R
+	// has already been delivered on the channel before it (and every later event
+	// has a revision > R). R is never lower than the revision of anything already
+	// delivered on the watch, nor than the revision the watch started after.
+	EventProgress
 )
 
 // Event is one change, as a watch delivers it.
 type Event struct {
 	Type EventType
 	// KV is the key after the change. For EventDelete, Value is nil and
-	// ModRevision is the revision of the delete.
+	// ModRevision is the revision of the delete. For EventProgress, only
+	// ModRevision is set.
 	KV KeyValue
 	// PrevKV is the key before the change; nil when it was created.
 	PrevKV *KeyValue
@@ -127,7 +135,23 @@ type Watcher interface {
 	// returns ErrCompacted. The channel is closed when ctx ends or the store is
 	// closed; a stream that ends for any other reason sends one EventError first.
 	// A slow receiver never blocks writers: the backend buffers for it.
+	// Besides changes, the channel carries the EventProgress notifications that
+	// RequestProgress asks for, and nothing else.
 	Watch(ctx context.Context, prefix string, rev int64) (<-chan Event, error)
+
+	// RequestProgress requests a progress notification on every open watch: each
+	// gets one EventProgress at the store's current revision R, queued after
+	// every event of that watch with revision <= R and before every event with a
+	// higher revision, so a watch whose prefix is idle learns how far the global
+	// revision has moved. R is at least the revision of every write that
+	// returned, and of every read that returned, before the call. A watch still
+	// replaying history gets its notification after the replay; a watch that
+	// starts after R (from a future revision) gets none. Concurrent requests, and
+	// consecutive notifications a slow receiver has not taken yet, may be merged
+	// into one notification at the newest revision. When RequestProgress returns
+	// nil the notifications are queued; it never waits for receivers. It returns
+	// ctx's error if ctx has already ended, and ErrClosed after Close.
+	RequestProgress(ctx context.Context) error
 }
 
 // Compactor discards history.

@@ -19,6 +19,7 @@ const (
 	opUpdate
 	opDelete
 	opCompact
+	opProgress
 )
 
 // request is one queued write. The committer sets the results, then closes done.
@@ -27,6 +28,7 @@ type request struct {
 	key   string
 	value []byte
 	// arg is the expected mod revision (Update, Delete) or the revision (Compact).
+	// A progress request (opProgress) has neither key nor arg.
 	arg int64
 
 	rev  int64
@@ -70,8 +72,9 @@ func (s *Store) signal() {
 	}
 }
 
-// commitLoop is the committer: it takes everything queued, commits it as one
-// transaction, and repeats; it returns once closing is set and the queue is empty.
+// commitLoop is the committer: it takes everything queued, answers the progress
+// requests, commits the writes as one transaction, and repeats; it returns once
+// closing is set and the queue is empty.
 func (s *Store) commitLoop() {
 	defer close(s.committerDone)
 	var batch []*request
@@ -80,7 +83,8 @@ func (s *Store) commitLoop() {
 		batch, s.pending = s.pending, batch[:0]
 		closing := s.closing
 		s.qmu.Unlock()
-		for rest := batch; len(rest) > 0; {
+		writes := s.progress(batch)
+		for rest := writes; len(rest) > 0; {
 			n := min(len(rest), maxBatch)
 			s.commit(rest[:n])
 			rest = rest[n:]
@@ -91,6 +95,40 @@ func (s *Store) commitLoop() {
 		}
 		<-s.wake
 	}
+}
+
+// progress answers the progress requests of batch, and returns the other
+// requests, in order, in batch's memory (batch is left with stale entries past
+// them). Every watch gets one notification for all of them, at the revision last
+// published, before the writes of batch are committed: the committer publishes
+// each commit before it takes the next batch, so that revision is the file's,
+// and covers every write answered and every commit a reader could see before
+// the requests were queued.
+func (s *Store) progress(batch []*request) []*request {
+	asked := false
+	for _, r := range batch {
+		if r.op == opProgress {
+			asked = true
+			break
+		}
+	}
+	if !asked {
+		return batch
+	}
+	s.wmu.Lock()
+	for w := range s.watchers {
+		w.Progress(s.rev)
+	}
+	s.wmu.Unlock()
+	writes := batch[:0]
+	for _, r := range batch {
+		if r.op == opProgress {
+			s.answer(r, outcome{})
+		} else {
+			writes = append(writes, r)
+		}
+	}
+	return writes
 }
 
 // commit applies batch in one transaction and answers every request. A request

@@ -50,6 +50,14 @@
 // replay from the log, up to the last published revision, into memory before
 // Watch returns; a later compaction cannot take events from it.
 //
+// RequestProgress queues a request for the committer like a write. The committer
+// answers every progress request of the batch it takes before committing that
+// batch's writes: it queues one notification per watch at the revision last
+// published, which is the file's revision since each commit is published before
+// the next batch is taken. So a notification follows every event up to its
+// revision and precedes every later one, and covers every write and read that
+// returned before the request, without waiting for the batch's own fsync.
+//
 // No state is cached across restarts: the revision and compacted revision are
 // read from the file on Open, and the watch bookkeeping starts empty.
 package bolt

@@ -76,6 +76,18 @@ func (s *Store) publish(events []storage.Event) {
 	s.rev = events[len(events)-1].KV.ModRevision
 }
 
+// RequestProgress queues, on every open watch, a progress notification at the
+// current revision. It goes through the committer, which answers it between two
+// commits, once the previous commit is published and before the next one is:
+// every event up to that revision is queued before it, every later one after.
+// It waits for a commit in flight, not for the writes queued with it.
+func (s *Store) RequestProgress(ctx context.Context) error {
+	if s.closed.Load() {
+		return storage.ErrClosed
+	}
+	return s.submit(ctx, &request{op: opProgress})
+}
+
 func (s *Store) unregister(w *watchqueue.Watcher) {
 	s.wmu.Lock()
 	delete(s.watchers, w)

@@ -15,4 +15,6 @@
 // Watches: each watch has its own unbounded queue filled by writers and drained
 // by one goroutine into the returned channel, so a slow receiver never blocks a
 // writer or another watch. Close ends every watch and waits for its goroutine.
+// RequestProgress queues its notifications under the lock writers publish
+// events under, so a notification is ordered exactly among the events.
 package memory

@@ -46,3 +46,21 @@ func (s *Store) unregister(w *watchqueue.Watcher) {
 	delete(s.watchers, w)
 	s.mu.Unlock()
 }
+
+// RequestProgress queues, on every open watch, a progress notification at the
+// current revision. It holds the lock that publish holds, so every event up to
+// that revision is queued before it and every later one after it.
+func (s *Store) RequestProgress(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return storage.ErrClosed
+	}
+	for w := range s.watchers {
+		w.Progress(s.rev)
+	}
+	return nil
+}

@@ -61,6 +61,10 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Interface) {
 		{"ConcurrentCAS", testConcurrentCAS},
 		{"ConcurrentCreateSameKey", testConcurrentCreateSameKey},
 		{"ConcurrentWritesWatchedInOrder", testConcurrentWritesWatchedInOrder},
+		{"ProgressIdlePrefix", testProgressIdlePrefix},
+		{"ProgressOrdering", testProgressOrdering},
+		{"ProgressAfterReplay", testProgressAfterReplay},
+		{"ProgressFutureWatch", testProgressFutureWatch},
 		{"Close", testClose},
 	}
 	for _, tc := range cases {

@@ -142,5 +142,6 @@ func testClose(t *testing.T, s storage.Interface) {
 	wantErr(t, "Compact", err, storage.ErrClosed)
 	_, err = s.CompactedRevision(ctx)
 	wantErr(t, "CompactedRevision", err, storage.ErrClosed)
+	wantErr(t, "RequestProgress", s.RequestProgress(ctx), storage.ErrClosed)
 	wantErr(t, "second Close", s.Close(), storage.ErrClosed)
 }

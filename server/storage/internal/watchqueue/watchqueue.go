@@ -44,13 +44,40 @@ func (w *Watcher) Push(ev storage.Event) {
 	w.mu.Lock()
 	w.queue = append(w.queue, ev)
 	w.mu.Unlock()
+	w.signal()
+}
+
+// Progress queues a progress notification at rev, after everything queued so
+// far. The caller must have pushed every matching event with revision <= rev,
+// and no later one, under the lock it publishes with. A progress has no key, so
+// the prefix does not apply, but a watch that starts after rev (from a future
+// revision) gets none. A progress still queued right behind another replaces
+// it, so an idle watch nobody reads holds at most one.
+func (w *Watcher) Progress(rev int64) {
+	if rev < w.after {
+		return
+	}
+	ev := storage.Event{Type: storage.EventProgress, KV: storage.KeyValue{ModRevision: rev}}
+	w.mu.Lock()
+	if n := len(w.queue); n > 0 && w.queue[n-1].Type == storage.EventProgress {
+		w.queue[n-1] = ev
+	} else {
+		w.queue = append(w.queue, ev)
+	}
+	w.mu.Unlock()
+	w.signal()
+}
+
+// signal wakes Run.
+func (w *Watcher) signal() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
 	}
 }
 
-// Run sends the matching replay events, then the queued ones as they come, until
+// Run sends the matching replay events, then the queued ones (progress
+// notifications included, so those come after the replay) as they come, until
 // ctx ends or stop is closed; then it closes out.
 func (w *Watcher) Run(ctx context.Context, stop <-chan struct{}, replay [][]storage.Event) {
 	defer close(w.out)

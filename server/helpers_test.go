@@ -26,8 +26,19 @@ type testServer struct {
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
+	return newTestServerWith(t, server.Config{})
+}
+
+// newTestServerWith starts a server with cfg on memory storage; compaction is
+// off unless cfg sets an interval.
+func newTestServerWith(t *testing.T, cfg server.Config) *testServer {
+	t.Helper()
 	kv := memory.New()
-	srv, err := server.New(server.Config{Storage: kv, CompactionInterval: -1})
+	cfg.Storage = kv
+	if cfg.CompactionInterval == 0 {
+		cfg.CompactionInterval = -1
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

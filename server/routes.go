@@ -44,11 +44,14 @@ func (s *Server) init(ctx context.Context) error {
 	if wcfg.Logger == nil {
 		wcfg.Logger = s.log
 	}
-	s.caches = watchcache.NewCaches(s.cfg.Storage, wcfg)
 	for _, ns := range defaultNamespaces {
 		if err := s.stores.EnsureNamespace(ctx, ns); err != nil {
 			return err
 		}
+	}
+	s.caches = watchcache.NewCaches(s.cfg.Storage, wcfg)
+	for _, k := range s.registry.Kinds() {
+		s.caches.For(k) // start loading now, as kube-apiserver does
 	}
 	disc := discovery.New(s.registry, Version)
 	api := rest.New(ctx, s.registry, s.stores, s.caches, s.log)
@@ -58,6 +61,8 @@ func (s *Server) init(ctx context.Context) error {
 			strings.HasPrefix(p, "/healthz/") || strings.HasPrefix(p, "/livez/") || strings.HasPrefix(p, "/readyz/"):
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			_, _ = w.Write([]byte("ok"))
+		case p == "/metrics":
+			s.serveMetrics(w, r)
 		case disc.Handles(p):
 			disc.ServeHTTP(w, r)
 		default:

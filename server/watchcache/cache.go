@@ -156,7 +156,10 @@ func (c *Cache) run(ctx context.Context) {
 	backoff := 100 * time.Millisecond
 	first := true
 	for ctx.Err() == nil {
-		events, err := c.load(ctx)
+		events, current, err := c.load(ctx)
+		if err == nil && !c.catchUp(ctx, events, current) {
+			err = fmt.Errorf("the storage watch of %s ended while replaying history", c.prefix)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -177,39 +180,83 @@ func (c *Cache) run(ctx context.Context) {
 	}
 }
 
-// load lists the prefix at one revision into a fresh state and opens the
-// storage watch from that revision.
-func (c *Cache) load(ctx context.Context) (<-chan storage.Event, error) {
+// load lists the prefix at the oldest revision storage still holds history
+// for, and opens the storage watch from there: replaying that history fills the
+// ring, so a watch from any resourceVersion storage could serve (one a client
+// just got from a list, say) is served from the cache too. It returns the
+// events and the revision that was current when loading started.
+func (c *Cache) load(ctx context.Context) (<-chan storage.Event, int64, error) {
+	current, err := c.kv.Revision(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read revision: %w", err)
+	}
+	compacted, err := c.kv.CompactedRevision(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read compacted revision: %w", err)
+	}
+	// An empty store has no history: list the latest (revision 0) and follow
+	// from the revision that list read.
+	var base int64
+	if current > 0 {
+		base = max(compacted, 1)
+	}
 	state := btree.NewG(32, lessEntry)
-	var rev int64
-	opts := storage.ListOptions{Limit: 10_000}
+	opts := storage.ListOptions{Revision: base, Limit: 10_000}
 	for {
 		page, err := c.kv.List(ctx, c.prefix, opts)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", c.prefix, err)
+			return nil, 0, fmt.Errorf("list %s at %d: %w", c.prefix, base, err)
 		}
-		rev = page.Revision
+		base = page.Revision
+		opts.Revision = page.Revision
 		for _, kv := range page.KVs {
 			state.ReplaceOrInsert(c.newEntry(kv.Key, kv.Value, kv.ModRevision))
 		}
 		if !page.More || len(page.KVs) == 0 {
 			break
 		}
-		opts.Revision = page.Revision
 		opts.StartKey = page.KVs[len(page.KVs)-1].Key + "\x00"
 	}
-	events, err := c.kv.Watch(ctx, c.prefix, rev)
+	events, err := c.kv.Watch(ctx, c.prefix, base)
 	if err != nil {
-		return nil, fmt.Errorf("watch %s from %d: %w", c.prefix, rev, err)
+		return nil, 0, fmt.Errorf("watch %s from %d: %w", c.prefix, base, err)
 	}
 	c.mu.Lock()
 	c.state = state
 	c.head, c.n = 0, 0
 	clear(c.ring)
-	c.rev, c.floor = rev, rev
+	c.rev, c.floor = base, base
 	c.changed.Broadcast()
 	c.mu.Unlock()
-	return events, nil
+	return events, current, nil
+}
+
+// catchUp applies the replayed history until the cache reaches rev (asking
+// storage for progress, for a prefix whose last event is older). It reports
+// false when the stream ended first.
+func (c *Cache) catchUp(ctx context.Context, events <-chan storage.Event, rev int64) bool {
+	if c.Revision() >= rev {
+		return true
+	}
+	if err := c.kv.RequestProgress(ctx); err != nil {
+		return false
+	}
+	for c.Revision() < rev {
+		select {
+		case <-ctx.Done():
+			return false
+		case ev, ok := <-events:
+			if !ok || ev.Type == storage.EventError {
+				return false
+			}
+			if ev.Type == storage.EventProgress {
+				c.progress(ev.KV.ModRevision)
+			} else {
+				c.apply(ev)
+			}
+		}
+	}
+	return true
 }
 
 func (c *Cache) newEntry(key string, stored []byte, rev int64) *entry {

@@ -37,7 +37,7 @@ type Watcher struct {
 	sel       registry.Selection
 	startRev  int64
 	initial   []Delivery // replayed or synthetic events, sent before live ones
-	endMarker bool // send the initial-events-end bookmark after initial
+	endMarker bool       // send the initial-events-end bookmark after initial
 	bookmarks bool
 	deadline  time.Time
 
@@ -65,8 +65,9 @@ func (c *Cache) Watch(ctx context.Context, ns string, opts WatchOptions) (*Watch
 		if err != nil || want < 0 {
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("invalid resource version %q", opts.ResourceVersion))
 		}
-	case opts.ResourceVersion == "" && opts.SendInitialEvents:
-		// A consistent start: the cache must have caught up with storage.
+	case opts.ResourceVersion == "":
+		// "Now" is storage's revision: the cache must have caught up with
+		// every write that returned before this watch.
 		if want, err = c.latest(ctx); err != nil {
 			return nil, err
 		}
@@ -98,6 +99,7 @@ func (c *Cache) Watch(ctx context.Context, ns string, opts WatchOptions) (*Watch
 	case opts.ResourceVersion == "":
 		w.startRev = c.rev
 	default:
+		want, _ = strconv.ParseInt(opts.ResourceVersion, 10, 64)
 		if want < c.floor {
 			c.Metrics.Expired.Add(1)
 			return nil, apierrors.NewResourceExpired(fmt.Sprintf("too old resource version: %d (%d)", want, c.floor))

@@ -66,8 +66,10 @@ func watchOptions(r *http.Request, t target) (watchcache.WatchOptions, time.Dura
 }
 
 // eventSink writes watch events: chunked HTTP lines or websocket messages.
+// flush sends what was written.
 type eventSink interface {
 	write(frame []byte) error
+	flush()
 }
 
 type httpSink struct {
@@ -76,16 +78,19 @@ type httpSink struct {
 }
 
 func (s httpSink) write(frame []byte) error {
-	if _, err := s.w.Write(frame); err != nil {
-		return err
-	}
+	_, err := s.w.Write(frame)
+	return err
+}
+
+func (s httpSink) flush() {
 	if s.flusher != nil {
 		s.flusher.Flush()
 	}
-	return nil
 }
 
 type wsSink struct{ conn *websocket.Conn }
+
+func (wsSink) flush() {}
 
 func (s wsSink) write(frame []byte) error {
 	// One JSON event per message, without the line's newline.
@@ -158,29 +163,46 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, t target) {
 	if werr != nil {
 		// A too old resourceVersion is one ERROR event in a 200 stream.
 		_ = sink.write(errorFrame(werr))
+		sink.flush()
 		return
 	}
 	defer cw.Stop()
 	first := true
-	for {
-		d, ok := cw.Next(ctx)
-		if !ok {
-			return
-		}
+	write := func(d watchcache.Delivery) bool {
 		frame := d.Frame
 		if out.form == formTable && d.Object != nil {
+			var err error
 			frame, err = tableFrame(r, out, t.kind, d, first)
 			if err != nil {
 				h.log.Error("encode watch event as a table", "err", err)
-				return
+				return false
 			}
 			first = false
 		}
-		if err := sink.write(frame); err != nil {
+		return sink.write(frame) == nil
+	}
+	for {
+		d, ok := cw.Next(ctx)
+		if !ok || !write(d) {
 			return
 		}
+		// Write whatever else is ready, then flush once: a burst costs one
+		// system call per watcher, not one per event.
+		for range maxEventsPerFlush {
+			d, ok := cw.TryNext()
+			if !ok {
+				break
+			}
+			if !write(d) {
+				return
+			}
+		}
+		sink.flush()
 	}
 }
+
+// maxEventsPerFlush bounds how many ready events are written before a flush.
+const maxEventsPerFlush = 64
 
 // tableFrame encodes an event whose object is a one-row Table; only the first
 // event of a watch carries the column definitions.

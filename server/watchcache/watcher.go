@@ -165,6 +165,20 @@ func (w *Watcher) Next(ctx context.Context) (Delivery, bool) {
 	}
 }
 
+// TryNext returns the next event if one is ready now, without waiting: callers
+// write every ready event before flushing once.
+func (w *Watcher) TryNext() (Delivery, bool) {
+	if len(w.initial) > 0 || w.endMarker {
+		return w.Next(context.Background())
+	}
+	select {
+	case d, ok := <-w.ch:
+		return d, ok
+	default:
+		return Delivery{}, false
+	}
+}
+
 // Reason says why the cache ended the watch ("" when it did not).
 func (w *Watcher) Reason() string {
 	w.c.mu.RLock()

@@ -364,3 +364,39 @@ func RemoveNested(obj map[string]any, path ...string) {
 	}
 	delete(cur, path[len(path)-1])
 }
+
+// The meta.Object accessors, so that caches and informers hold typed and
+// unstructured objects alike.
+
+// GetName returns metadata.name.
+func (u *Unstructured) GetName() string { return u.Name() }
+
+// GetNamespace returns metadata.namespace.
+func (u *Unstructured) GetNamespace() string { return u.Namespace() }
+
+// GetUID returns metadata.uid.
+func (u *Unstructured) GetUID() string { return u.UID() }
+
+// GetResourceVersion returns metadata.resourceVersion.
+func (u *Unstructured) GetResourceVersion() string { return u.ResourceVersion() }
+
+// GetLabels returns metadata.labels.
+func (u *Unstructured) GetLabels() map[string]string { return u.Labels() }
+
+// GetAnnotations returns metadata.annotations.
+func (u *Unstructured) GetAnnotations() map[string]string { return u.Annotations() }
+
+// GetDeletionTimestamp returns metadata.deletionTimestamp, or nil.
+func (u *Unstructured) GetDeletionTimestamp() *meta.Time {
+	s := u.DeletionTimestamp()
+	if s == "" {
+		return nil
+	}
+	var t meta.Time
+	if err := t.UnmarshalJSON([]byte(`"` + s + `"`)); err != nil {
+		return nil
+	}
+	return &t
+}
+
+var _ meta.Object = (*Unstructured)(nil)

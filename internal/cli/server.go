@@ -18,6 +18,7 @@ import (
 	"kctl.dev/kctl/server/storage"
 	"kctl.dev/kctl/server/storage/bolt"
 	"kctl.dev/kctl/server/storage/memory"
+	"kctl.dev/kctl/server/watchcache"
 )
 
 // ServerOptions are the flags of `kctl server`.
@@ -30,6 +31,8 @@ type ServerOptions struct {
 	Storage string
 	// CompactionInterval is how often history is compacted; negative disables it.
 	CompactionInterval time.Duration
+	// WatchCacheSize is how many recent events each resource's watch cache keeps.
+	WatchCacheSize int
 	// LogLevel is the least level logged to stderr.
 	LogLevel slog.Level
 	// ShutdownTimeout bounds the wait for in-flight requests after a signal.
@@ -83,6 +86,7 @@ func NewCmdServer(streams IOStreams, runF func(context.Context, *ServerOptions) 
 	f.StringVar(&opts.DataDir, "data-dir", "./kctl-data", "`directory` for the database and the kubeconfig, created if missing")
 	f.StringVar(&opts.Storage, "storage", storageBolt, "storage backend: bolt (durable, DATA-DIR/kctl.db) or memory")
 	f.DurationVar(&opts.CompactionInterval, "compaction-interval", 5*time.Minute, "how often old revisions are compacted (negative disables)")
+	f.IntVar(&opts.WatchCacheSize, "watch-cache-size", 10_000, "recent events each resource's watch cache keeps; watches from older resourceVersions get 410 Expired")
 	f.Var((*levelFlag)(&opts.LogLevel), "log-level", "least level logged to stderr: debug, info, warn or error")
 	return cmd
 }
@@ -96,6 +100,9 @@ func (o *ServerOptions) Validate() error {
 	}
 	if o.DataDir == "" {
 		return errors.New("--data-dir must not be empty")
+	}
+	if o.WatchCacheSize < 1 {
+		return fmt.Errorf("--watch-cache-size must be at least 1, not %d", o.WatchCacheSize)
 	}
 	host, _, err := net.SplitHostPort(o.Listen)
 	if err != nil {
@@ -138,7 +145,12 @@ func runServer(ctx context.Context, streams IOStreams, opts *ServerOptions) (err
 			log.Info("stopped")
 		}
 	}()
-	srv, err := server.New(server.Config{Storage: store, Logger: log, CompactionInterval: opts.CompactionInterval})
+	srv, err := server.New(server.Config{
+		Storage:            store,
+		Logger:             log,
+		CompactionInterval: opts.CompactionInterval,
+		WatchCache:         watchcache.Config{Capacity: opts.WatchCacheSize},
+	})
 	if err != nil {
 		return err
 	}

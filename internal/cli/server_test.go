@@ -24,6 +24,7 @@ func TestServerFlags(t *testing.T) {
 		DataDir:            "./kctl-data",
 		Storage:            "bolt",
 		CompactionInterval: 5 * time.Minute,
+		WatchCacheSize:     10_000,
 		LogLevel:           slog.LevelInfo,
 		ShutdownTimeout:    10 * time.Second,
 	}
@@ -51,6 +52,8 @@ func TestServerFlags(t *testing.T) {
 		{name: "IPv6 loopback", args: []string{"--listen=[::1]:0"}, want: with(func(o *cli.ServerOptions) { o.Listen = "[::1]:0" })},
 		{name: "other loopback address", args: []string{"--listen=127.0.0.2:0"}, want: with(func(o *cli.ServerOptions) { o.Listen = "127.0.0.2:0" })},
 		{name: "compaction disabled", args: []string{"--compaction-interval=-1s"}, want: with(func(o *cli.ServerOptions) { o.CompactionInterval = -time.Second })},
+		{name: "watch cache size", args: []string{"--watch-cache-size=500"}, want: with(func(o *cli.ServerOptions) { o.WatchCacheSize = 500 })},
+		{name: "zero watch cache", args: []string{"--watch-cache-size=0"}, wantErr: "kctl server: --watch-cache-size must be at least 1, not 0"},
 		{name: "all interfaces", args: []string{"--listen=0.0.0.0:8080"}, wantErr: "kctl server: --listen must be a loopback address until authentication exists"},
 		{name: "no host", args: []string{"--listen=:8080"}, wantErr: "kctl server: --listen must be a loopback address until authentication exists"},
 		{name: "public address", args: []string{"--listen=192.0.2.1:80"}, wantErr: "kctl server: --listen must be a loopback address until authentication exists"},

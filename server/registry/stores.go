@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -70,11 +71,16 @@ func (ss *Stores) namespaceAccepts(ctx context.Context, ns string) error {
 	if err != nil {
 		return err
 	}
-	u, err := o.Unstructured()
-	if err != nil {
+	// Only the deletion mark matters: decode just that, on every create.
+	var mark struct {
+		Metadata struct {
+			DeletionTimestamp string `json:"deletionTimestamp"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(o.Raw, &mark); err != nil {
 		return apierrors.NewInternalError(err)
 	}
-	if u.DeletionTimestamp() != "" {
+	if mark.Metadata.DeletionTimestamp != "" {
 		return apierrors.NewForbidden("", "", ns,
 			fmt.Sprintf("unable to create new content in namespace %s because it is being terminated", ns))
 	}

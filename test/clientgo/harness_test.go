@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -328,4 +329,31 @@ func eventStrings(evs []podEvent) string {
 		s = append(s, e.String())
 	}
 	return strings.Join(s, "\n")
+}
+
+// waitCacheCaughtUp waits until a resourceVersion=0 list (served by the watch
+// cache) is at the revision of a fresh list (served by storage).
+func (ts *testServer) waitCacheCaughtUp(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	fresh, err := ts.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatalf("list pods: %v", err)
+	}
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		cached, err := ts.client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{ResourceVersion: "0"})
+		if err != nil {
+			t.Fatalf("list pods from the cache: %v", err)
+		}
+		have, _ := strconv.ParseInt(cached.ResourceVersion, 10, 64)
+		want, _ := strconv.ParseInt(fresh.ResourceVersion, 10, 64)
+		if have >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the watch cache stayed at %s, storage is at %s", cached.ResourceVersion, fresh.ResourceVersion)
+		}
+		time.Sleep(5 * time.Millisecond) // polling a condition, bounded by the deadline
+	}
 }

@@ -267,6 +267,10 @@ func TestReflectorRelistsOn410(t *testing.T) {
 				}
 			}
 			ts.delete(t, "seen")
+			// The watch cache applies writes asynchronously: release the held
+			// watch only once the cache has moved past its resourceVersion, or
+			// the watch is (correctly) served every event instead of a 410.
+			ts.waitCacheCaughtUp(t)
 			release()
 
 			if watchList {

@@ -1,0 +1,2 @@
+// Package client talks to a Kubernetes-style API server.
+package client

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -148,10 +147,19 @@ func (c *Client) Do(ctx context.Context, req Request) (*http.Response, error) {
 	}
 	watching := isWatch(req.Query)
 	cancel := context.CancelFunc(func() {})
-	if c.timeout > 0 && !watching {
+	var headers *time.Timer // bounds a watch until its headers arrive
+	switch {
+	case c.timeout > 0 && watching:
+		ctx, cancel = context.WithCancel(ctx)
+		headers = time.AfterFunc(c.timeout, cancel)
+	case c.timeout > 0:
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 	}
-	resp, err := c.doRetrying(ctx, req, watching)
+	resp, err := c.doRetrying(ctx, req)
+	if headers != nil && !headers.Stop() && err == nil {
+		resp.Body.Close()
+		err = fmt.Errorf("client: %s %s: no response within %v: %w", req.Method, req.Path, c.timeout, context.DeadlineExceeded)
+	}
 	if err != nil {
 		cancel()
 		return nil, err
@@ -176,7 +184,7 @@ func (b *cancelOnClose) Close() error {
 	return err
 }
 
-func (c *Client) doRetrying(ctx context.Context, req Request, watching bool) (*http.Response, error) {
+func (c *Client) doRetrying(ctx context.Context, req Request) (*http.Response, error) {
 	idempotent := isIdempotent(req.Method)
 	for attempt := 0; ; attempt++ {
 		if c.limiter != nil {
@@ -184,11 +192,11 @@ func (c *Client) doRetrying(ctx context.Context, req Request, watching bool) (*h
 				return nil, fmt.Errorf("client: %s %s: rate limiter: %w", req.Method, req.Path, err)
 			}
 		}
-		resp, err := c.doFailover(ctx, req, watching)
+		resp, err := c.doFailover(ctx, req)
 		var delay time.Duration
 		switch {
 		case err != nil:
-			if ctx.Err() != nil || !idempotent {
+			if ctx.Err() != nil || !idempotent && !isConnectError(err) {
 				return nil, err
 			}
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
@@ -215,12 +223,12 @@ func (c *Client) doRetrying(ctx context.Context, req Request, watching bool) (*h
 
 // doFailover sends req to the current server and, when no connection can be
 // made to it, to the next ones in turn; the first that answers becomes current.
-func (c *Client) doFailover(ctx context.Context, req Request, watching bool) (*http.Response, error) {
+func (c *Client) doFailover(ctx context.Context, req Request) (*http.Response, error) {
 	start := int(c.current.Load())
 	var firstErr error
 	for i := range c.servers {
 		idx := (start + i) % len(c.servers)
-		resp, err := c.send(ctx, c.servers[idx], req, watching)
+		resp, err := c.send(ctx, c.servers[idx], req)
 		if err == nil {
 			if idx != start {
 				c.current.Store(int32(idx))
@@ -244,7 +252,7 @@ func isConnectError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-func (c *Client) send(ctx context.Context, server *url.URL, req Request, watching bool) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, server *url.URL, req Request) (*http.Response, error) {
 	u := *server
 	u.Path = server.Path + req.Path
 	u.RawQuery = req.Query.Encode()
@@ -272,11 +280,6 @@ func (c *Client) send(ctx context.Context, server *url.URL, req Request, watchin
 	// Credentials travel over https only, as kubectl does.
 	if c.token != "" && u.Scheme == "https" {
 		hreq.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	if watching && c.timeout > 0 {
-		// Bound the wait for the headers only; the stream may last.
-		t := time.AfterFunc(c.timeout, func() { c.transport.CancelRequest(hreq) }) //nolint:staticcheck
-		defer t.Stop()
 	}
 	resp, err := c.http.Do(hreq)
 	if err != nil {

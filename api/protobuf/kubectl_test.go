@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"kctl.dev/kctl/internal/kubectltest"
+
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/protobuf"
 	"kctl.dev/kctl/server/discovery"
@@ -28,8 +30,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "capture the kubectl request bodies again and rewrite testdata/kubectl")
-
-const kubectlPath = "/usr/bin/kubectl"
 
 // fixtureDir holds, per command, the body kubectl sent (<name>.body.pb, or
 // <name>.body.json when kubectl sent JSON) and the JSON that ToJSON made of it
@@ -258,18 +258,6 @@ var kubectlCases = []kubectlCase{
 	},
 }
 
-// requireKubectl skips the test when kubectl is absent, unless $CI is set,
-// where the absence is a failure.
-func requireKubectl(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(kubectlPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the real kubectl is not available at %s: %v", kubectlPath, err)
-		}
-		t.Skipf("skipping: the real kubectl is not available at %s (%v); set CI=1 to make this a failure", kubectlPath, err)
-	}
-}
-
 // captured is one POST kubectl made.
 type captured struct {
 	path, contentType string
@@ -381,7 +369,7 @@ func runKubectl(t *testing.T, kubeconfig, home string, args ...string) (string, 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	full := append([]string{"--kubeconfig", kubeconfig, "--cache-dir", filepath.Join(home, "cache")}, args...)
-	cmd := exec.CommandContext(ctx, kubectlPath, full...)
+	cmd := exec.CommandContext(ctx, kubectltest.Path(t), full...)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "KUBECONFIG=") && !strings.HasPrefix(kv, "HOME=") {
@@ -400,7 +388,7 @@ func runKubectl(t *testing.T, kubeconfig, home string, args ...string) (string, 
 // and checks that ToJSON converts every body it POSTs. With -update it rewrites
 // the fixtures that TestKubectlFixtures reads.
 func TestKubectlBodies(t *testing.T) {
-	requireKubectl(t)
+	kubectltest.Path(t)
 	srv, log := captureServer(t)
 	home := t.TempDir()
 	kubeconfig := writeKubeconfig(t, home, srv.URL)

@@ -15,24 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"kctl.dev/kctl/internal/kubectltest"
+
 	"kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/server/registry"
 )
-
-const kubectlPath = "/usr/bin/kubectl"
-
-// requireKubectl skips the test when kubectl is absent, unless $CI is set, where
-// the absence is a failure.
-func requireKubectl(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(kubectlPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the real kubectl is not available at %s: %v", kubectlPath, err)
-		}
-		t.Skipf("skipping: the real kubectl is not available at %s (%v); set CI=1 to make this a failure", kubectlPath, err)
-	}
-}
 
 // wireEntry is one request kubectl sent, and what it was answered.
 type wireEntry struct {
@@ -113,7 +101,7 @@ func runKubectl(t *testing.T, url, home string, args ...string) (stdout, stderr 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	full := append([]string{"--server", url, "--cache-dir", home + "/cache", "-v=6"}, args...)
-	cmd := exec.CommandContext(ctx, kubectlPath, full...)
+	cmd := exec.CommandContext(ctx, kubectltest.Path(t), full...)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "KUBECONFIG=") && !strings.HasPrefix(kv, "HOME=") {
@@ -188,7 +176,7 @@ func apiResourceRows(t *testing.T, out string) []apiResourceRow {
 }
 
 func TestKubectlAPIResources(t *testing.T) {
-	requireKubectl(t)
+	kubectltest.Path(t)
 	for _, mode := range []struct {
 		name       string
 		legacyOnly bool

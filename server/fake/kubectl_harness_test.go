@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"kctl.dev/kctl/internal/kubectltest"
+
 	"kctl.dev/kctl/server/fake"
 )
 
@@ -33,13 +35,7 @@ type kubectl struct {
 // the test when kubectl is not installed, unless CI is set: then it fails.
 func newKubectl(t *testing.T) *kubectl {
 	t.Helper()
-	path, err := exec.LookPath("kubectl")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("kubectl is required when CI is set: %v", err)
-		}
-		t.Skipf("kubectl not found in PATH (%v); install kubectl v1.32 to run the kubectl compatibility tests", err)
-	}
+	path := kubectltest.Path(t)
 	srv := fake.Start(t)
 	dir := t.TempDir()
 	k := &kubectl{

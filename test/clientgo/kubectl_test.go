@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"kctl.dev/kctl/internal/kubectltest"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -43,13 +45,7 @@ type kubectlEnv struct {
 // then it fails.
 func newKubectlEnv(t *testing.T) *kubectlEnv {
 	t.Helper()
-	path, err := exec.LookPath("kubectl")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("kubectl is required when CI is set: %v", err)
-		}
-		t.Skipf("kubectl not found in PATH (%v); install kubectl (these tests were written against v1.32) to run them", err)
-	}
+	path := kubectltest.Path(t)
 	dir := t.TempDir()
 	env := &kubectlEnv{
 		testServer: startServer(t, noBookmarks),

@@ -5,66 +5,26 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
+
+	"kctl.dev/kctl/internal/jsontest"
 )
 
-// roundTrip decodes the fixture into a fresh value of out's type, encodes it again
-// and fails when the two JSON documents differ as decoded maps.
-func roundTrip(t *testing.T, file string, out any) {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		t.Fatalf("%s: decode: %v", file, err)
-	}
-	again, err := json.Marshal(out)
-	if err != nil {
-		t.Fatalf("%s: encode: %v", file, err)
-	}
-	want, got := asMap(t, data), asMap(t, again)
-	if !reflect.DeepEqual(want, got) {
-		t.Errorf("%s: round trip changed the object\nwant %s\n got %s", file, canon(want), canon(got))
-	}
-}
-
-func asMap(t *testing.T, b []byte) map[string]any {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func canon(m map[string]any) string {
-	b, _ := json.Marshal(m)
-	return string(b)
-}
-
+// TestRoundTrip decodes each fixture (shaped as a real API server writes it),
+// encodes it again and fails when any field was lost or changed.
 func TestRoundTrip(t *testing.T) {
-	cases := []struct {
-		file string
-		out  any
-	}{
-		{"pod.json", &Pod{}},
-		{"podlist.json", &PodList{}},
-		{"node.json", &Node{}},
-		{"service.json", &Service{}},
-		{"namespace.json", &Namespace{}},
-		{"configmap.json", &ConfigMap{}},
-		{"secret.json", &Secret{}},
-		{"event.json", &Event{}},
-		{"event-legacy.json", &Event{}},
-		{"binding.json", &Binding{}},
-	}
-	for _, c := range cases {
-		t.Run(c.file, func(t *testing.T) { roundTrip(t, c.file, c.out) })
-	}
+	jsontest.RoundTrip(t, []jsontest.Case{
+		{File: "pod.json", Out: &Pod{}},
+		{File: "podlist.json", Out: &PodList{}},
+		{File: "node.json", Out: &Node{}},
+		{File: "service.json", Out: &Service{}},
+		{File: "namespace.json", Out: &Namespace{}},
+		{File: "configmap.json", Out: &ConfigMap{}},
+		{File: "secret.json", Out: &Secret{}},
+		{File: "event.json", Out: &Event{}},
+		{File: "event-legacy.json", Out: &Event{}},
+		{File: "binding.json", Out: &Binding{}},
+	})
 }
 
 func TestSecretDataIsBase64(t *testing.T) {

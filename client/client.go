@@ -196,7 +196,8 @@ func (c *Client) doRetrying(ctx context.Context, req Request) (*http.Response, e
 		var delay time.Duration
 		switch {
 		case err != nil:
-			if ctx.Err() != nil || !idempotent && !isConnectError(err) {
+			var certErr *tls.CertificateVerificationError
+			if ctx.Err() != nil || errors.As(err, &certErr) || !idempotent && !isConnectError(err) {
 				return nil, err
 			}
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:

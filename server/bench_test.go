@@ -3,13 +3,14 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"kctl.dev/kctl/internal/testobjects"
 
 	"kctl.dev/kctl/server/fake"
 	"kctl.dev/kctl/server/storage"
@@ -57,7 +58,7 @@ func BenchmarkCreatePods(b *testing.B) {
 	for _, be := range benchBackends {
 		b.Run(be.name, func(b *testing.B) {
 			url, client := startBench(b, be.open)
-			b.SetBytes(int64(len(benchPod(0))))
+			b.SetBytes(int64(len(testobjects.Pod(0))))
 			b.ResetTimer()
 			benchCreatePods(b, client, url, b.N)
 			b.StopTimer()
@@ -100,7 +101,7 @@ func benchCreatePods(b *testing.B, client *http.Client, url string, n int) {
 				if i > int64(n) {
 					return
 				}
-				resp, err := client.Post(url+"/api/v1/namespaces/default/pods", "application/json", bytes.NewReader(benchPod(i)))
+				resp, err := client.Post(url+"/api/v1/namespaces/default/pods", "application/json", bytes.NewReader(testobjects.Pod(i)))
 				if err != nil {
 					b.Error(err)
 					return
@@ -151,58 +152,4 @@ func benchListPods(b *testing.B, client *http.Client, url string, want int) int6
 		b.Fatalf("list has %d pods, want %d", len(list.Items), want)
 	}
 	return int64(len(body))
-}
-
-// benchPod returns a pod of about 2 KiB, shaped like a real workload's: labels,
-// annotations, an init container and two containers with env, ports,
-// resources, probes and volume mounts.
-func benchPod(i int64) []byte {
-	return fmt.Appendf(nil, `{
-  "apiVersion": "v1",
-  "kind": "Pod",
-  "metadata": {
-    "name": "checkout-%[1]d",
-    "labels": {"app": "checkout", "tier": "backend", "release": "stable", "pod-template-hash": "7d9f8c6b5", "shard": "%[2]d"},
-    "annotations": {
-      "prometheus.io/scrape": "true",
-      "prometheus.io/port": "9090",
-      "kubectl.kubernetes.io/default-container": "app",
-      "checksum/config": "4f9a1c2e7b3d8a6f5e0c9b1d2a7e4f3c8b6d5a0e9f1c2b3a4d5e6f7a8b9c0d1e"
-    }
-  },
-  "spec": {
-    "serviceAccountName": "checkout",
-    "terminationGracePeriodSeconds": 30,
-    "initContainers": [{
-      "name": "migrate",
-      "image": "registry.example.com/checkout/migrate:1.42.0",
-      "command": ["/bin/migrate", "--database-url=$(DATABASE_URL)", "--timeout=60s"],
-      "env": [{"name": "DATABASE_URL", "valueFrom": {"secretKeyRef": {"name": "checkout-db", "key": "url"}}}]
-    }],
-    "containers": [{
-      "name": "app",
-      "image": "registry.example.com/checkout/app:1.42.0",
-      "args": ["--port=8080", "--metrics-port=9090", "--log-format=json"],
-      "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}, {"name": "metrics", "containerPort": 9090, "protocol": "TCP"}],
-      "env": [
-        {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
-        {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
-        {"name": "LOG_LEVEL", "value": "info"},
-        {"name": "CACHE_TTL", "value": "300s"},
-        {"name": "FEATURE_FLAGS", "value": "new-cart,fast-checkout,async-payments"}
-      ],
-      "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
-      "readinessProbe": {"httpGet": {"path": "/healthz/ready", "port": 8080}, "periodSeconds": 5},
-      "livenessProbe": {"httpGet": {"path": "/healthz/live", "port": 8080}, "initialDelaySeconds": 10, "periodSeconds": 10},
-      "volumeMounts": [{"name": "config", "mountPath": "/etc/checkout", "readOnly": true}, {"name": "tmp", "mountPath": "/tmp"}]
-    }, {
-      "name": "proxy",
-      "image": "registry.example.com/mesh/proxy:2.3.1",
-      "ports": [{"name": "proxy", "containerPort": 15001}],
-      "env": [{"name": "UPSTREAM", "value": "127.0.0.1:8080"}, {"name": "ADMIN_PORT", "value": "15000"}],
-      "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}
-    }],
-    "volumes": [{"name": "config", "configMap": {"name": "checkout-config"}}, {"name": "tmp", "emptyDir": {}}]
-  }
-}`, i, i%16)
 }

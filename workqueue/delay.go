@@ -37,6 +37,10 @@ func (q *Queue[T]) AddAfter(item T, d time.Duration) {
 	if q.shuttingDown {
 		return
 	}
+	q.addAfterLocked(item, d)
+}
+
+func (q *Queue[T]) addAfterLocked(item T, d time.Duration) {
 	now := q.clock.Now()
 	if d <= 0 {
 		q.addLocked(item, now)

@@ -16,8 +16,8 @@
 //   - An item added while it waits in the queue is queued once.
 //   - An item added while in flight is processed again: it is queued when
 //     Done is called for it.
-//   - Otherwise items come out in the order they were added (FIFO), and a
-//     blocked Get is served before later ones.
+//   - Otherwise items come out in the order they were added (FIFO), and
+//     blocked Get calls are woken in the order they started waiting.
 //   - AddAfter(item, d) queues item once d has elapsed; while item waits,
 //     the earliest ready time asked for wins. Add does not cancel it.
 //   - After ShutDown or ShutDownWithDrain no new items are accepted.

@@ -14,8 +14,9 @@ type Metrics struct {
 	// Waiting is the number of items scheduled by AddAfter, not yet ready.
 	Waiting int
 
-	// Adds counts items that entered the queue; adds of an item already
-	// queued are not counted.
+	// Adds counts the adds that queued an item, or marked an item in flight
+	// to be processed again; adds merged into one already pending are not
+	// counted.
 	Adds uint64
 	// Retries counts AddRateLimited calls.
 	Retries uint64

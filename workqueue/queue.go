@@ -105,13 +105,20 @@ func (q *Queue[T]) pushLocked(item T, now time.Time) {
 }
 
 // AddRateLimited queues item after the delay its RateLimiter gives, which
-// also counts one more failure of item (see NumRequeues).
+// also counts one more failure of item (see NumRequeues). Once the queue is
+// shutting down it does nothing, and counts nothing.
 func (q *Queue[T]) AddRateLimited(item T) {
+	if q.ShuttingDown() {
+		return
+	}
 	d := q.limiter.When(item)
 	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.shuttingDown {
+		return
+	}
 	q.stats.retries++
-	q.mu.Unlock()
-	q.AddAfter(item, d)
+	q.addAfterLocked(item, d)
 }
 
 // Forget clears the failures recorded for item, so its next AddRateLimited

@@ -208,7 +208,7 @@ func TestShutDown(t *testing.T) {
 	if _, ok := q.Get(context.Background()); ok {
 		t.Fatal("Get after ShutDown returned ok")
 	}
-	if m := q.Metrics(); m.Depth != 0 || m.Waiting != 0 {
+	if m := q.Metrics(); m.Depth != 0 || m.Waiting != 0 || m.Retries != 0 || q.NumRequeues("retry") != 0 {
 		t.Fatalf("items accepted after ShutDown: %+v", m)
 	}
 	q.ShutDown() // again: no panic

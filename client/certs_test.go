@@ -25,14 +25,13 @@ func newTestPKI(t *testing.T) testPKI {
 		Subject: pkix.Name{CommonName: "test-ca"}, IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign,
 	}, nil, nil)
-	_, _, _ = caKey, caCert, caPEM
 	sKey, _, sPEM := newCert(t, &x509.Certificate{
 		Subject: pkix.Name{CommonName: "server"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
 		DNSNames: []string{"localhost"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		KeyUsage: x509.KeyUsageDigitalSignature,
 	}, caCert, caKey)
 	cKey, _, cPEM := newCert(t, &x509.Certificate{
-		Subject: pkix.Name{CommonName: "alice", Organization: []string{"dev"}},
+		Subject:     pkix.Name{CommonName: "alice", Organization: []string{"dev"}},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
 	}, caCert, caKey)
 	return testPKI{caPEM: caPEM, serverCert: sPEM, serverKey: keyPEM(t, sKey), clientCert: cPEM, clientKey: keyPEM(t, cKey)}

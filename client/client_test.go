@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -170,6 +171,7 @@ func TestTLSClientCertFromKubeconfig(t *testing.T) {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pki.caPEM)
 	ts.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes below
 	ts.StartTLS()
 	defer ts.Close()
 
@@ -286,5 +288,3 @@ func TestRateLimiter(t *testing.T) {
 		t.Error("cancelled wait returned nil")
 	}
 }
-
-var _ = io.EOF

@@ -65,3 +65,6 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// deadlineSoon is the deadline of a courtesy write (a websocket close frame).
+func deadlineSoon() time.Time { return time.Now().Add(time.Second) }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"kctl.dev/kctl/server"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -135,5 +137,19 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", *got, tt.want)
 			}
 		})
+	}
+}
+
+func TestKubeconfigForRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(path, server.KubeconfigFor("http://127.0.0.1:8080"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(LoadOptions{Kubeconfig: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Servers) != 1 || cfg.Servers[0] != "http://127.0.0.1:8080" || cfg.Namespace != "default" || cfg.BearerToken != "" {
+		t.Errorf("loaded %+v", cfg)
 	}
 }

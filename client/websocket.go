@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,8 +102,10 @@ func (s *socketFrames) next() (meta.WatchEvent, error) {
 	var ev meta.WatchEvent
 	_, data, err := s.conn.ReadMessage()
 	if err != nil {
-		if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseAbnormalClosure) ||
-			errors.Is(err, io.ErrUnexpectedEOF) {
+		// The server ends a watch with a normal close (timeoutSeconds, or its
+		// shutdown: going away); anything else, a dropped connection included,
+		// is an error the caller resumes from.
+		if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
 			return ev, io.EOF
 		}
 		return ev, err

@@ -4,31 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 )
-
-// kubeconfig returns a kubeconfig for an unauthenticated server at serverURL:
-// cluster, user and context named "kctl", namespace default.
-func kubeconfig(serverURL string) []byte {
-	return fmt.Appendf(nil, `apiVersion: v1
-kind: Config
-clusters:
-- name: kctl
-  cluster:
-    server: %s
-users:
-- name: kctl
-  user: {}
-contexts:
-- name: kctl
-  context:
-    cluster: kctl
-    user: kctl
-    namespace: default
-current-context: kctl
-preferences: {}
-`, strconv.Quote(serverURL))
-}
 
 // writeFileAtomic writes data to path through a temporary file and a rename, so
 // a reader never sees a half-written file.

@@ -156,7 +156,7 @@ func runServer(ctx context.Context, streams IOStreams, opts *ServerOptions) (err
 	}
 	ln, err := listenLoopback(opts.Listen)
 	if err == nil {
-		err = writeFileAtomic(filepath.Join(dataDir, "kubeconfig"), kubeconfig("http://"+ln.Addr().String()), 0o600)
+		err = writeFileAtomic(filepath.Join(dataDir, "kubeconfig"), server.KubeconfigFor("http://"+ln.Addr().String()), 0o600)
 	}
 	if err != nil {
 		if ln != nil {

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -145,26 +144,7 @@ func (s *Server) closeStorage() error {
 
 // Kubeconfig returns a kubeconfig whose current context "kctl" points at the
 // server, with namespace default and no credentials.
-func (s *Server) Kubeconfig() []byte {
-	return fmt.Appendf(nil, `apiVersion: v1
-kind: Config
-clusters:
-- name: kctl
-  cluster:
-    server: %s
-users:
-- name: kctl
-  user: {}
-contexts:
-- name: kctl
-  context:
-    cluster: kctl
-    user: kctl
-    namespace: default
-current-context: kctl
-preferences: {}
-`, strconv.Quote(s.URL))
-}
+func (s *Server) Kubeconfig() []byte { return server.KubeconfigFor(s.URL) }
 
 // WriteKubeconfig writes Kubeconfig to path (mode 0600), for KUBECONFIG.
 func (s *Server) WriteKubeconfig(path string) error {

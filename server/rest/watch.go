@@ -140,7 +140,13 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, t target) {
 		if err != nil {
 			return // the upgrader has answered
 		}
-		defer conn.Close()
+		defer func() {
+			// End the stream with a normal close, so clients can tell it from a
+			// dropped connection.
+			msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+			_ = conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+			conn.Close()
+		}()
 		go func() { // read until the peer closes, then end the watch
 			defer cancel()
 			for {

@@ -4,15 +4,16 @@ import (
 	"context"
 
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/client"
 )
 
 // ListerWatcher is what a Reflector needs from the API: list and watch one
 // collection. *client.Resource[T] satisfies it.
 type ListerWatcher[T meta.Object] interface {
 	// List returns one page of the collection, as shaped by opts.
-	List(ctx context.Context, opts listOptions) (*objectList[T], error)
+	List(ctx context.Context, opts client.ListOptions) (*client.List[T], error)
 	// Watch opens a stream of changes, as shaped by opts.
-	Watch(ctx context.Context, opts listOptions) (watchStream[T], error)
+	Watch(ctx context.Context, opts client.ListOptions) (client.Watch[T], error)
 }
 
 // Store receives what a Reflector observes, in order, from one goroutine.

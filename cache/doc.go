@@ -44,7 +44,8 @@
 //
 // The cache does not copy. Every reader gets the very objects the informer
 // stored: never modify an object obtained from the cache or given to it; copy
-// it first (DeepCopy). An Indexer may be used from any number of goroutines;
+// it first (Unstructured.DeepCopy, or for a typed object a copy of the struct
+// and of each map or slice to change). An Indexer may be used from any number of goroutines;
 // Replace swaps the whole content atomically, so a reader sees the old
 // content or the new one, never a mix.
 //

@@ -58,10 +58,11 @@ func (k kind[T]) nodeIndexer() Indexers[T] {
 	}}
 }
 
-// forKinds runs f for pods and unstructured objects.
-func forKinds(t *testing.T, f func(t *testing.T, pods func(*testing.T) contract)) {
-	t.Run("pod", func(t *testing.T) { f(t, func(*testing.T) contract { return newContract(podKind) }) })
-	t.Run("unstructured", func(t *testing.T) { f(t, func(*testing.T) contract { return newContract(unstructuredKind) }) })
+// forKinds runs f for pods and for unstructured objects; fresh returns a new
+// empty cache with a "node" index.
+func forKinds(t *testing.T, f func(t *testing.T, fresh func() contract)) {
+	t.Run("pod", func(t *testing.T) { f(t, func() contract { return newContract(podKind) }) })
+	t.Run("unstructured", func(t *testing.T) { f(t, func() contract { return newContract(unstructuredKind) }) })
 }
 
 // contract hides T from table-driven tests: the operations they need, on a

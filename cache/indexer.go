@@ -15,9 +15,10 @@ import (
 //
 // The cache holds the objects it is given, not copies, and hands the same
 // objects to every reader: callers must not modify an object after giving it
-// to the cache, nor one the cache returned; copy it first (DeepCopy). Indexes
-// are kept from the objects' own state, so an object changed in place leaves
-// them wrong.
+// to the cache, nor one the cache returned; copy it first (Unstructured has
+// DeepCopy; for a typed object copy the struct and each map or slice you
+// change). Indexes are kept from the objects' own state, so an object
+// changed in place leaves them wrong.
 //
 // An IndexFunc that fails is a programming error: Add, Update, Delete and
 // Replace panic with it, leaving the cache unchanged; AddIndexers returns it.

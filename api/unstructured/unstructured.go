@@ -147,9 +147,15 @@ func (u *Unstructured) Metadata() map[string]any {
 	return m
 }
 
-func (u *Unstructured) metaStr(k string) string {
+// meta returns .metadata for reading: nil when absent, never created, so that
+// getters never write (objects in caches are read concurrently).
+func (u *Unstructured) meta() map[string]any {
 	m, _ := u.Object["metadata"].(map[string]any)
-	s, _ := m[k].(string)
+	return m
+}
+
+func (u *Unstructured) metaStr(k string) string {
+	s, _ := u.meta()[k].(string)
 	return s
 }
 
@@ -207,7 +213,7 @@ func (u *Unstructured) SetTimestamp(field string, t meta.Time) {
 }
 
 // Generation returns metadata.generation.
-func (u *Unstructured) Generation() int64 { return Int64(u.Metadata()["generation"]) }
+func (u *Unstructured) Generation() int64 { return Int64(u.meta()["generation"]) }
 
 // SetGeneration sets metadata.generation.
 func (u *Unstructured) SetGeneration(g int64) {
@@ -215,11 +221,11 @@ func (u *Unstructured) SetGeneration(g int64) {
 }
 
 // Labels returns metadata.labels (string values only).
-func (u *Unstructured) Labels() map[string]string { return stringMap(u.Metadata()["labels"]) }
+func (u *Unstructured) Labels() map[string]string { return stringMap(u.meta()["labels"]) }
 
 // Annotations returns metadata.annotations (string values only).
 func (u *Unstructured) Annotations() map[string]string {
-	return stringMap(u.Metadata()["annotations"])
+	return stringMap(u.meta()["annotations"])
 }
 
 // SetLabels replaces metadata.labels.
@@ -242,7 +248,7 @@ func (u *Unstructured) setStringMap(k string, v map[string]string) {
 
 // Finalizers returns metadata.finalizers.
 func (u *Unstructured) Finalizers() []string {
-	l, _ := u.Metadata()["finalizers"].([]any)
+	l, _ := u.meta()["finalizers"].([]any)
 	out := make([]string, 0, len(l))
 	for _, e := range l {
 		if s, ok := e.(string); ok {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"time"
+
+	"kctl.dev/kctl/internal/wait"
 )
 
 // Backoff is the reflector's retry policy: jittered exponential backoff.
@@ -70,16 +72,5 @@ func (b *backoff) delay(now time.Time) time.Duration {
 
 // wait sleeps for the next delay or until ctx ends; false when ctx ended.
 func (b *backoff) wait(ctx context.Context) bool {
-	return sleep(ctx, b.delay(time.Now()))
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return wait.Sleep(ctx, b.delay(time.Now()))
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"kctl.dev/kctl/internal/wait"
+
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/unstructured"
@@ -37,7 +39,7 @@ func (s *Server) namespaceLoop(ctx context.Context) {
 			if ctx.Err() == nil {
 				s.log.Warn("namespace watch failed", "err", err)
 			}
-			if !sleepCtx(ctx, backoff) {
+			if !wait.Sleep(ctx, backoff) {
 				return
 			}
 			continue
@@ -72,7 +74,7 @@ func (s *Server) namespaceLoop(ctx context.Context) {
 			}()
 		}
 		cw.Stop()
-		if !sleepCtx(ctx, backoff) {
+		if !wait.Sleep(ctx, backoff) {
 			return
 		}
 	}
@@ -82,7 +84,7 @@ func (s *Server) namespaceLoop(ctx context.Context) {
 // finalizers or a grace period go when those are done), then removes the
 // namespace's spec finalizer.
 func (s *Server) finalizeNamespace(ctx context.Context, ns string) {
-	wait := 50 * time.Millisecond
+	delay := 50 * time.Millisecond
 	for ctx.Err() == nil {
 		left, err := s.deleteNamespaceContents(ctx, ns)
 		if err != nil {
@@ -91,10 +93,10 @@ func (s *Server) finalizeNamespace(ctx context.Context, ns string) {
 		if err == nil && left == 0 {
 			break
 		}
-		if !sleepCtx(ctx, wait) {
+		if !wait.Sleep(ctx, delay) {
 			return
 		}
-		wait = min(wait*2, 5*time.Second)
+		delay = min(delay*2, 5*time.Second)
 	}
 	_, _, err := s.stores.Namespaces().GuaranteedUpdate(ctx, "", ns, registry.UpdateOptions{},
 		func(cur *unstructured.Unstructured) (*unstructured.Unstructured, error) {
@@ -136,15 +138,4 @@ func (s *Server) deleteNamespaceContents(ctx context.Context, ns string) (int, e
 		left += len(rest.Items)
 	}
 	return left, errors.Join(errs...)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"kctl.dev/kctl/internal/wait"
+
 	"github.com/google/btree"
 
 	apierrors "kctl.dev/kctl/api/errors"
@@ -165,7 +167,7 @@ func (c *Cache) run(ctx context.Context) {
 				return
 			}
 			c.log.Warn("watch cache load failed", "err", err)
-			if !sleep(ctx, backoff) {
+			if !wait.Sleep(ctx, backoff) {
 				return
 			}
 			backoff = min(2*backoff, 10*time.Second)
@@ -452,15 +454,4 @@ func (c *Cache) latest(ctx context.Context) (int64, error) {
 		return 0, apierrors.NewInternalError(err)
 	}
 	return rev, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -75,7 +76,7 @@ func New(cfg *Config) (*Client, error) {
 		tlsConfig:  tlsConfig,
 		token:      cfg.BearerToken,
 		userAgent:  cfg.UserAgent,
-		namespace:  cfg.Namespace,
+		namespace:  cmp.Or(cfg.Namespace, "default"),
 		timeout:    cfg.Timeout,
 		maxRetries: cfg.MaxRetries,
 		sleep:      sleepContext,

@@ -288,3 +288,16 @@ func TestRateLimiter(t *testing.T) {
 		t.Error("cancelled wait returned nil")
 	}
 }
+
+func TestNewDefaultsTheNamespace(t *testing.T) {
+	for _, c := range []struct{ in, want string }{{"", "default"}, {"team-a", "team-a"}} {
+		cl, err := New(&Config{Namespace: c.in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cl.Namespace(); got != c.want {
+			t.Errorf("Namespace %q: client uses %q, want %q", c.in, got, c.want)
+		}
+		cl.Close()
+	}
+}

@@ -22,7 +22,8 @@ type Config struct {
 	// The client uses the first that answers and fails over to the next when a
 	// connection cannot be made. Empty means DefaultServer.
 	Servers []string
-	// Namespace is the default namespace of the resources made from the client.
+	// Namespace is the default namespace of the resources made from the client;
+	// empty means "default", as LoadConfig and kubectl resolve it.
 	Namespace string
 	// BearerToken is sent as "Authorization: Bearer ..." over https only.
 	BearerToken string

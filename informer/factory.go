@@ -2,11 +2,14 @@ package informer
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"time"
 
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/cache"
 	"kctl.dev/kctl/client"
 )
 
@@ -60,6 +63,7 @@ type ForOption func(*forOptions)
 type forOptions struct {
 	namespace                    *string
 	labelSelector, fieldSelector string
+	indexers                     any // cache.Indexers[T] of For's T
 }
 
 // InNamespace watches namespace ns ("" for all) instead of the Factory's.
@@ -70,6 +74,13 @@ func WithLabelSelector(sel string) ForOption { return func(o *forOptions) { o.la
 
 // WithFieldSelector caches only the objects matching the field selector.
 func WithFieldSelector(sel string) ForOption { return func(o *forOptions) { o.fieldSelector = sel } }
+
+// WithIndexers adds indexes to the informer's cache. The informer is shared:
+// indexes another user already added under the same name are kept as they are,
+// so give indexes names that say what they compute. T must be For's T.
+func WithIndexers[T meta.Object](idx cache.Indexers[T]) ForOption {
+	return func(o *forOptions) { o.indexers = idx }
+}
 
 // For returns the Factory's informer of gvr (objects of type T) for the
 // namespace and selectors opts give, creating it on first use. An informer
@@ -92,7 +103,9 @@ func For[T meta.Object](f *Factory, gvr client.GVR, namespaced bool, opts ...For
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if inf, ok := f.informers[key]; ok {
-		return inf.(*Informer[T])
+		inf := inf.(*Informer[T])
+		addIndexers(inf, o.indexers)
+		return inf
 	}
 	res := client.NewResource[T](f.c, gvr, namespaced).Namespace(ns)
 	inf := New[T](res, Options[T]{
@@ -102,6 +115,7 @@ func For[T meta.Object](f *Factory, gvr client.GVR, namespaced bool, opts ...For
 		WatchList:     f.opts.WatchList,
 		Backoff:       f.opts.Backoff,
 	})
+	addIndexers(inf, o.indexers)
 	f.informers[key] = inf
 	if f.ctx != nil && !f.shutdown {
 		f.run(key, inf)
@@ -162,4 +176,22 @@ func (f *Factory) Shutdown() {
 	}
 	f.mu.Unlock()
 	f.wg.Wait()
+}
+
+// addIndexers adds to inf's cache the indexes of idx (a cache.Indexers[T])
+// that it does not have yet.
+func addIndexers[T meta.Object](inf *Informer[T], idx any) {
+	if idx == nil {
+		return
+	}
+	indexers, ok := idx.(cache.Indexers[T])
+	if !ok {
+		panic(fmt.Sprintf("informer: WithIndexers for %T given to For[%s]", idx, reflect.TypeFor[T]()))
+	}
+	for name, fn := range indexers {
+		err := inf.Indexer().AddIndexers(cache.Indexers[T]{name: fn})
+		if err != nil && !errors.Is(err, cache.ErrIndexExists) {
+			panic(fmt.Sprintf("informer: add index %q: %v", name, err))
+		}
+	}
 }

@@ -174,8 +174,9 @@ func (inf *Informer[T]) HasSynced() bool { return inf.synced.Load() }
 // Lister returns a read-only view of the cache.
 func (inf *Informer[T]) Lister() cache.Lister[T] { return cache.NewLister(inf.indexer) }
 
-// Indexer returns the cache itself. Read it freely; writing to it desyncs
-// it from the server and from the handlers.
+// Indexer returns the cache itself. Read it and add indexes to it
+// (AddIndexers) freely; writing objects to it desyncs it from the server and
+// from the handlers.
 func (inf *Informer[T]) Indexer() *cache.Indexer[T] { return inf.indexer }
 
 // LastSyncResourceVersion is the resourceVersion the cache is at: that of the

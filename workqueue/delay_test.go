@@ -116,7 +116,7 @@ func TestShutDownStopsDelayTimer(t *testing.T) {
 		f    func(*Queue[string])
 	}{
 		{"ShutDown", (*Queue[string]).ShutDown},
-		{"ShutDownWithDrain", (*Queue[string]).ShutDownWithDrain},
+		{"ShutDownWithDrain", func(q *Queue[string]) { _ = q.ShutDownWithDrain(context.Background()) }},
 	} {
 		t.Run(shutDown.name, func(t *testing.T) {
 			clock := newFakeClock()

@@ -62,8 +62,11 @@
 //	}
 //
 // Always call Done, also on failure: until then the key stays in flight and
-// is never handed out again. Stop with q.ShutDownWithDrain() to finish the
-// work at hand, or q.ShutDown() to drop it, then wait for the workers.
+// is never handed out again. Stop with q.ShutDownWithDrain(drainCtx) to finish
+// the work at hand (bounded by drainCtx), or q.ShutDown() to drop it, then
+// wait for the workers. When draining, the ctx the workers pass to Get must
+// not be the one that signalled the stop: Get returns ok false as soon as its
+// ctx ends, which would leave queued items that no worker takes.
 //
 // # Observing
 //

@@ -38,7 +38,7 @@ func Example() {
 		}
 	})
 
-	q.ShutDownWithDrain() // finish what is queued, then stop
+	q.ShutDownWithDrain(context.Background()) // finish what is queued, then stop
 	workers.Wait()
 	fmt.Println("completed", q.Metrics().Completed)
 	// Output:

@@ -234,16 +234,24 @@ func (q *Queue[T]) ShutDown() {
 // flight, have been passed to Done; items added while in flight are
 // processed once more first. Get returns ok false once nothing is left.
 //
-// It waits for as long as that takes, so call it only while workers keep
-// calling Get and Done; a ShutDown meanwhile drops what is still queued.
-func (q *Queue[T]) ShutDownWithDrain() {
+// Workers must keep calling Get and Done meanwhile, so the context their Get
+// calls use must outlive the drain. When ctx ends before the queue is drained,
+// ShutDownWithDrain drops what is still queued (as ShutDown), returns ctx's
+// error, and items in flight finish on their own.
+func (q *Queue[T]) ShutDownWithDrain(ctx context.Context) error {
 	q.mu.Lock()
 	q.shuttingDown = true
 	q.stopDelayLocked()
 	q.wakeAllLocked()
 	q.checkDrainedLocked()
 	q.mu.Unlock()
-	<-q.drained
+	select {
+	case <-q.drained:
+		return nil
+	case <-ctx.Done():
+		q.ShutDown()
+		return ctx.Err()
+	}
 }
 
 // ShuttingDown reports whether ShutDown or ShutDownWithDrain has been called.

@@ -167,7 +167,7 @@ func TestNeverTwoWorkersOnOneItem(t *testing.T) {
 		})
 	}
 	producerWG.Wait()
-	q.ShutDownWithDrain()
+	q.ShutDownWithDrain(context.Background())
 	workerWG.Wait()
 
 	if overlap.Load() {
@@ -243,7 +243,7 @@ func TestShutDownWithDrain(t *testing.T) {
 
 	drained := make(chan struct{})
 	go func() {
-		q.ShutDownWithDrain()
+		q.ShutDownWithDrain(context.Background())
 		close(drained)
 	}()
 	waitFor(t, "shutdown to start", q.ShuttingDown)
@@ -294,8 +294,8 @@ func TestShutDownWithDrain(t *testing.T) {
 func TestShutDownWithDrainOnIdleQueueReturns(t *testing.T) {
 	q := New(Config[string]{})
 	q.AddAfter("later", time.Hour) // waiting items are dropped, not awaited
-	q.ShutDownWithDrain()
-	q.ShutDownWithDrain() // again: returns at once
+	q.ShutDownWithDrain(context.Background())
+	q.ShutDownWithDrain(context.Background()) // again: returns at once
 }
 
 func TestShutDownWithDrainReleasesWaitingWorkers(t *testing.T) {
@@ -311,7 +311,7 @@ func TestShutDownWithDrainReleasesWaitingWorkers(t *testing.T) {
 	waitFor(t, "Get to block", func() bool { return waiters(q) == 1 })
 	drained := make(chan struct{})
 	go func() {
-		q.ShutDownWithDrain()
+		q.ShutDownWithDrain(context.Background())
 		close(drained)
 	}()
 	// The blocked Get has nothing to wait for: a is not due again.
@@ -423,5 +423,23 @@ func TestMetrics(t *testing.T) {
 	}
 	if m != want {
 		t.Fatalf("done:\n got %+v\nwant %+v", m, want)
+	}
+}
+
+// TestShutDownWithDrainGivesUpWhenCtxEnds: with no worker taking the queued
+// item, the drain stops at its context's end and drops what is left.
+func TestShutDownWithDrainGivesUpWhenCtxEnds(t *testing.T) {
+	q := New(Config[string]{})
+	q.Add("stuck")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := q.ShutDownWithDrain(ctx); err != context.Canceled {
+		t.Fatalf("ShutDownWithDrain = %v, want context.Canceled", err)
+	}
+	if q.Len() != 0 {
+		t.Errorf("%d items left queued after giving up", q.Len())
+	}
+	if _, ok := q.Get(context.Background()); ok {
+		t.Error("Get handed out an item after the drain gave up")
 	}
 }

@@ -11,7 +11,12 @@ import (
 // tombstone; then it deletes those log entries. See the package comment for why
 // that leaves exactly what reads and watches at or after rev need.
 func compactTx(b buckets, from, rev int64) error {
-	var logKeys [][]byte
+	// First decide, then delete: the cursors only read while they walk. (Deleting
+	// through the bucket while a cursor of the same transaction goes on with Seek
+	// and Prev can, once a leaf node has been emptied, make Prev miss the
+	// superseded version: the tombstone would then go and the older version come
+	// back to life.)
+	var logKeys, versions [][]byte
 	kc := b.keys.Cursor()
 	lc := b.log.Cursor()
 	for lk, key := lc.Seek(putRev(nil, from+1)); lk != nil; lk, key = lc.Next() {
@@ -25,16 +30,16 @@ func compactTx(b buckets, from, rev int64) error {
 		if k == nil || !bytes.Equal(k, vk) {
 			return fmt.Errorf("log entry %d names %q, which has no version %d", r, key, r)
 		}
-		tombstone := len(v) > 0 && v[0]&flagTombstone != 0
-		if pk, _ := kc.Prev(); pk != nil && isVersionOf(pk, string(key)) {
-			if err := b.keys.Delete(bytes.Clone(pk)); err != nil {
-				return err
-			}
+		if len(v) > 0 && v[0]&flagTombstone != 0 {
+			versions = append(versions, vk)
 		}
-		if tombstone {
-			if err := b.keys.Delete(vk); err != nil {
-				return err
-			}
+		if pk, _ := kc.Prev(); pk != nil && isVersionOf(pk, string(key)) {
+			versions = append(versions, bytes.Clone(pk))
+		}
+	}
+	for _, vk := range versions { // a version may be listed twice: deleting again is a no-op
+		if err := b.keys.Delete(vk); err != nil {
+			return err
 		}
 	}
 	for _, lk := range logKeys {

@@ -11,11 +11,10 @@ import (
 // tombstone; then it deletes those log entries. See the package comment for why
 // that leaves exactly what reads and watches at or after rev need.
 func compactTx(b buckets, from, rev int64) error {
-	// First decide, then delete: the cursors only read while they walk. (Deleting
-	// through the bucket while a cursor of the same transaction goes on with Seek
-	// and Prev can, once a leaf node has been emptied, make Prev miss the
-	// superseded version: the tombstone would then go and the older version come
-	// back to life.)
+	// First decide, then delete, and find superseded versions by reading
+	// forward: cursor Prev is not reliable in a transaction that has deleted
+	// keys (an earlier compaction in the same batch), and a missed superseded
+	// version would come back to life once its tombstone goes.
 	var logKeys, versions [][]byte
 	kc := b.keys.Cursor()
 	lc := b.log.Cursor()
@@ -33,7 +32,7 @@ func compactTx(b buckets, from, rev int64) error {
 		if len(v) > 0 && v[0]&flagTombstone != 0 {
 			versions = append(versions, vk)
 		}
-		if pk, _ := kc.Prev(); pk != nil && isVersionOf(pk, string(key)) {
+		if pk := previousVersion(kc, string(key), r); pk != nil {
 			versions = append(versions, bytes.Clone(pk))
 		}
 	}

@@ -116,19 +116,35 @@ func (r record) keyValue(key string) *storage.KeyValue {
 
 // latest returns the newest version of key, tombstone or not; ok is false when
 // the keys bucket holds none.
+//
+// It reads the key's versions forward from the first. Seeking past the last
+// version and stepping back with Prev is not reliable in a read-write
+// transaction that has deleted keys (a compaction batched with writes): Prev
+// can miss the version, and a create would then see a live key as absent.
 func latest(keys *bbolt.Bucket, key string) (r record, ok bool, err error) {
+	var lk, lv []byte
 	c := keys.Cursor()
-	k, v := c.Seek(versionKey(key, -1)) // -1 is the largest revision as uint64
-	if k == nil {
-		k, v = c.Last()
-	} else {
-		k, v = c.Prev()
+	for k, v := c.Seek(versionKey(key, 0)); k != nil && isVersionOf(k, key); k, v = c.Next() {
+		lk, lv = k, v
 	}
-	if k == nil || !isVersionOf(k, key) {
+	if lk == nil {
 		return record{}, false, nil
 	}
-	r, err = decodeRecord(k, v)
+	r, err = decodeRecord(lk, lv)
 	return r, err == nil, err
+}
+
+// previousVersion returns the key of the version of key just before rev, or
+// nil; it reads forward, as latest does.
+func previousVersion(c *bbolt.Cursor, key string, rev int64) []byte {
+	var prev []byte
+	for k, _ := c.Seek(versionKey(key, 0)); k != nil && isVersionOf(k, key); k, _ = c.Next() {
+		if _, r := splitVersionKey(k); r >= rev {
+			break
+		}
+		prev = k
+	}
+	return prev
 }
 
 // isVersionOf reports whether k is a keys-bucket key of key.

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"io"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -499,5 +500,19 @@ func TestSlowWatcher(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+// TestWatchTimeoutEndsCleanly: timeoutSeconds ends the chunked stream with its
+// terminating chunk, so clients see a clean end of body, not an error.
+func TestWatchTimeoutEndsCleanly(t *testing.T) {
+	ts := newTestServer(t)
+	resp, err := http.Get(ts.url + configmaps + "?watch=true&timeoutSeconds=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Errorf("the stream ended with %v, want a clean end", err)
 	}
 }

@@ -73,6 +73,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// readContext is the request's context, ended also by the server's shutdown:
+// a read waiting for a resourceVersion the server has not reached (up to a
+// few seconds) must not hold the shutdown up. Writes keep the request's
+// context, so that a write the server started is finished.
+func (h *Handler) readContext(r *http.Request) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(r.Context())
+	stop := context.AfterFunc(h.lifetime, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
 func (h *Handler) updatable(t target) bool {
 	return t.subresource == "" || (t.subresource == "status" && t.kind.Status)
 }
@@ -123,7 +133,9 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, store *registry.St
 		writeStatus(w, apierrors.NewMethodNotSupported(t.kind.Group, t.kind.Resource+"/"+t.subresource, "get"))
 		return
 	}
-	o, err := store.Get(r.Context(), t.namespace, t.name)
+	ctx, done := h.readContext(r)
+	defer done()
+	o, err := store.Get(ctx, t.namespace, t.name)
 	if err != nil {
 		writeStatus(w, err)
 		return
@@ -156,7 +168,9 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, store *registry.S
 		h.listFromCache(w, r, out, t, sel)
 		return
 	}
-	res, err := store.List(r.Context(), t.namespace, registry.ListOptions{
+	ctx, done := h.readContext(r)
+	defer done()
+	res, err := store.List(ctx, t.namespace, registry.ListOptions{
 		Selection:            sel,
 		Limit:                limit,
 		Continue:             q.Get("continue"),

@@ -66,15 +66,21 @@ func watchOptions(r *http.Request, t target) (watchcache.WatchOptions, time.Dura
 }
 
 // eventSink writes watch events: chunked HTTP lines or websocket messages.
-// flush sends what was written.
+// flush sends what was written; abort makes a blocked or later write fail at
+// once (safe to call from another goroutine).
 type eventSink interface {
 	write(frame []byte) error
 	flush()
+	abort()
 }
 
 type httpSink struct {
 	w       http.ResponseWriter
 	flusher http.Flusher
+}
+
+func (s httpSink) abort() {
+	_ = http.NewResponseController(s.w).SetWriteDeadline(time.Now())
 }
 
 func (s httpSink) write(frame []byte) error {
@@ -91,6 +97,8 @@ func (s httpSink) flush() {
 type wsSink struct{ conn *websocket.Conn }
 
 func (wsSink) flush() {}
+
+func (s wsSink) abort() { _ = s.conn.SetWriteDeadline(time.Now()) }
 
 func (s wsSink) write(frame []byte) error {
 	// One JSON event per message, without the line's newline.
@@ -173,6 +181,18 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, t target) {
 		return
 	}
 	defer cw.Stop()
+	// A handler blocked writing to a client that does not read would not see
+	// the server's shutdown, nor the cache ending the watch: cut the write off.
+	// (Not on timeoutSeconds: that end is clean, the stream's last chunk must go.)
+	unblock := context.AfterFunc(h.lifetime, sink.abort)
+	defer unblock()
+	go func() {
+		select {
+		case <-cw.Ended():
+			sink.abort()
+		case <-ctx.Done():
+		}
+	}()
 	first := true
 	write := func(d watchcache.Delivery) bool {
 		frame := d.Frame
@@ -233,7 +253,9 @@ func errorFrame(err error) []byte {
 // listFromCache answers a resourceVersion="0" list from the watch cache (limit
 // is ignored there, as kube-apiserver does).
 func (h *Handler) listFromCache(w http.ResponseWriter, r *http.Request, out output, t target, sel registry.Selection) {
-	items, rev, err := h.caches.For(t.kind).List(r.Context(), t.namespace, sel)
+	ctx, done := h.readContext(r)
+	defer done()
+	items, rev, err := h.caches.For(t.kind).List(ctx, t.namespace, sel)
 	if err != nil {
 		writeStatus(w, err)
 		return

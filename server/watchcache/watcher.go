@@ -44,6 +44,7 @@ type Watcher struct {
 	ch       chan Delivery
 	stopped  chan struct{}
 	stopOnce sync.Once
+	ended    chan struct{} // closed when the cache ends the watch
 
 	// Owned by the cache's goroutine.
 	lastBookmark time.Time
@@ -85,6 +86,7 @@ func (c *Cache) Watch(ctx context.Context, ns string, opts WatchOptions) (*Watch
 		deadline:  opts.Deadline,
 		ch:        make(chan Delivery, c.cfg.WatcherBuffer),
 		stopped:   make(chan struct{}),
+		ended:     make(chan struct{}),
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -178,6 +180,10 @@ func (w *Watcher) TryNext() (Delivery, bool) {
 		return Delivery{}, false
 	}
 }
+
+// Ended is closed when the cache ends the watch (it fell behind, or the cache
+// stopped): a writer blocked on a client that does not read should give up.
+func (w *Watcher) Ended() <-chan struct{} { return w.ended }
 
 // Reason says why the cache ended the watch ("" when it did not).
 func (w *Watcher) Reason() string {
@@ -289,6 +295,7 @@ func (c *Cache) terminate(w *Watcher, reason string) {
 	}
 	c.mu.Unlock()
 	close(w.ch)
+	close(w.ended)
 }
 
 // bookmarks sends a BOOKMARK at the cache's revision to every watcher that

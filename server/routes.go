@@ -14,6 +14,7 @@ import (
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/server/discovery"
 	"kctl.dev/kctl/server/kinds"
+	"kctl.dev/kctl/server/openapi"
 	"kctl.dev/kctl/server/registry"
 	"kctl.dev/kctl/server/rest"
 	"kctl.dev/kctl/server/watchcache"
@@ -54,6 +55,7 @@ func (s *Server) init(ctx context.Context) error {
 		s.caches.For(k) // start loading now, as kube-apiserver does
 	}
 	disc := discovery.New(s.registry, Version)
+	oapi := openapi.New(s.registry, openapi.BuiltinTypes())
 	api := rest.New(ctx, s.registry, s.stores, s.caches, s.log)
 	mux := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
@@ -65,6 +67,8 @@ func (s *Server) init(ctx context.Context) error {
 			s.serveMetrics(w, r)
 		case disc.Handles(p):
 			disc.ServeHTTP(w, r)
+		case oapi.Handles(p):
+			oapi.ServeHTTP(w, r)
 		default:
 			api.ServeHTTP(w, r)
 		}

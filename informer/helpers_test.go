@@ -43,9 +43,17 @@ func newEnv(t *testing.T) *env {
 // watch from an older resourceVersion gets 410.
 func newSmallCacheEnv(t *testing.T) *env {
 	t.Helper()
+	e, _ := newServerEnv(t, server.Config{WatchCache: watchcache.Config{Capacity: 5}})
+	return e
+}
+
+// newServerEnv runs server.New(cfg) on memory storage behind httptest (cfg's
+// Storage is set here; compaction is off) and returns the env and the server.
+func newServerEnv(t *testing.T, cfg server.Config) (*env, *server.Server) {
+	t.Helper()
 	kv := memory.New()
-	srv, err := server.New(server.Config{Storage: kv, CompactionInterval: -1,
-		WatchCache: watchcache.Config{Capacity: 5}})
+	cfg.Storage, cfg.CompactionInterval = kv, -1
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +65,7 @@ func newSmallCacheEnv(t *testing.T) *env {
 		hs.Close()
 		_ = kv.Close()
 	})
-	return newEnvAt(t, hs.URL)
+	return newEnvAt(t, hs.URL), srv
 }
 
 func newEnvAt(t *testing.T, url string) *env {

@@ -3,15 +3,12 @@ package informer
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/client"
 	"kctl.dev/kctl/server"
-	"kctl.dev/kctl/server/storage/memory"
 )
 
 // pagingLW sends the informer's lists to storage (resourceVersion "" instead
@@ -61,20 +58,7 @@ func TestListPages(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			kv := memory.New()
-			srv, err := server.New(server.Config{Storage: kv, CompactionInterval: -1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs := httptest.NewServer(srv.Handler())
-			t.Cleanup(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(ctx)
-				hs.Close()
-				_ = kv.Close()
-			})
-			e := newEnvAt(t, hs.URL)
+			e, srv := newServerEnv(t, server.Config{})
 			for i := range 7 {
 				e.create(fmt.Sprintf("cm-%d", i), "v")
 			}

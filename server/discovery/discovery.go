@@ -19,6 +19,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"kctl.dev/kctl/internal/httpcache"
+
 	"kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/server/registry"
@@ -436,7 +438,7 @@ func serve(w http.ResponseWriter, r *http.Request, d *doc) {
 	hdr.Set("ETag", d.etag)
 	hdr.Set("Cache-Control", cacheControl)
 	hdr.Set("Vary", "Accept")
-	if etagMatches(r.Header.Values("If-None-Match"), d.etag) {
+	if httpcache.ETagMatches(r.Header.Values("If-None-Match"), d.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -446,20 +448,6 @@ func serve(w http.ResponseWriter, r *http.Request, d *doc) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(d.body)
 	}
-}
-
-// etagMatches applies If-None-Match: "*" or any listed tag equal to etag under
-// the weak comparison (a W/ prefix is ignored).
-func etagMatches(values []string, etag string) bool {
-	for _, v := range values {
-		for _, t := range strings.Split(v, ",") {
-			t = strings.TrimSpace(t)
-			if t == "*" || strings.TrimPrefix(t, "W/") == etag {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func notFound() *errors.StatusError {

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 
+	"kctl.dev/kctl/internal/httpcache"
+
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/server/registry"
 )
@@ -169,7 +171,7 @@ func serve(w http.ResponseWriter, r *http.Request, doc *document, immutable bool
 	} else {
 		hdr.Set("Cache-Control", "no-cache, private")
 	}
-	if matchesETag(r.Header.Values("If-None-Match"), doc.etag()) {
+	if httpcache.ETagMatches(r.Header.Values("If-None-Match"), doc.etag()) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -179,18 +181,6 @@ func serve(w http.ResponseWriter, r *http.Request, doc *document, immutable bool
 		return
 	}
 	_, _ = w.Write(doc.body)
-}
-
-func matchesETag(values []string, etag string) bool {
-	for _, v := range values {
-		for _, t := range strings.Split(v, ",") {
-			t = strings.TrimSpace(t)
-			if t == "*" || strings.TrimPrefix(t, "W/") == etag {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // acceptsJSON reports whether an Accept header allows a JSON answer. No header

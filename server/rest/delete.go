@@ -117,5 +117,3 @@ func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request, store
 func invalidField(field, detail string) validation.ErrorList {
 	return validation.ErrorList{validation.Forbidden(field, detail)}
 }
-
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -239,7 +240,7 @@ func (h *Handler) createSubresource(w http.ResponseWriter, r *http.Request, stor
 		return
 	}
 	st := meta.Status{TypeMeta: meta.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: meta.StatusSuccess, Code: http.StatusCreated}
-	b, _ := jsonMarshal(st)
+	b, _ := json.Marshal(st)
 	writeRaw(w, http.StatusCreated, "application/json", b)
 }
 

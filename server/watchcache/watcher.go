@@ -100,13 +100,11 @@ func (c *Cache) Watch(ctx context.Context, ns string, opts WatchOptions) (*Watch
 		w.endMarker = opts.SendInitialEvents
 	case opts.ResourceVersion == "":
 		w.startRev = c.rev
-	default:
-		want, _ = strconv.ParseInt(opts.ResourceVersion, 10, 64)
+	default: // want was parsed above
 		if want < c.floor {
 			c.Metrics.Expired.Add(1)
 			return nil, apierrors.NewResourceExpired(fmt.Sprintf("too old resource version: %d (%d)", want, c.floor))
 		}
-		w.startRev = want
 		// Replay what the ring holds after want; the watcher then takes live
 		// events after the cache's current revision.
 		for _, ev := range c.since(want) {

@@ -56,7 +56,7 @@ func (s *Server) init(ctx context.Context) error {
 		s.caches.For(k) // start loading now, as kube-apiserver does
 	}
 	disc := discovery.New(s.registry, Version)
-	oapi := openapi.New(s.registry, openapi.BuiltinTypes())
+	oapi := openapi.New(s.registry)
 	api := rest.New(ctx, s.registry, s.stores, s.caches, s.log)
 	mux := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {

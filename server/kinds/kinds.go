@@ -7,7 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"kctl.dev/kctl/api/appsv1"
+	"kctl.dev/kctl/api/coordinationv1"
+	"kctl.dev/kctl/api/corev1"
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/rbacv1"
+	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/api/validation"
 	"kctl.dev/kctl/server/registry"
@@ -15,7 +20,7 @@ import (
 
 // Builtin returns a fresh registration of every built-in kind, core group first.
 func Builtin() []*registry.Kind {
-	return []*registry.Kind{
+	ks := []*registry.Kind{
 		namespaces(),
 		pods(),
 		nodes(),
@@ -30,6 +35,27 @@ func Builtin() []*registry.Kind {
 		roleBindings(),
 		clusterRoleBindings(),
 	}
+	for _, k := range ks {
+		k.Schema = builtinSchemas[k.Kind]
+	}
+	return ks
+}
+
+// builtinSchemas are the schemas of the built-in kinds, from their Go types.
+var builtinSchemas = map[string]*schema.Schema{
+	"Namespace":          schema.Of[corev1.Namespace](),
+	"Pod":                schema.Of[corev1.Pod](),
+	"Node":               schema.Of[corev1.Node](),
+	"Service":            schema.Of[corev1.Service](),
+	"ConfigMap":          schema.Of[corev1.ConfigMap](),
+	"Secret":             schema.Of[corev1.Secret](),
+	"Event":              schema.Of[corev1.Event](),
+	"Lease":              schema.Of[coordinationv1.Lease](),
+	"Deployment":         schema.Of[appsv1.Deployment](),
+	"Role":               schema.Of[rbacv1.Role](),
+	"ClusterRole":        schema.Of[rbacv1.ClusterRole](),
+	"RoleBinding":        schema.Of[rbacv1.RoleBinding](),
+	"ClusterRoleBinding": schema.Of[rbacv1.ClusterRoleBinding](),
 }
 
 // Register adds every built-in kind to r. It panics when one is already there.

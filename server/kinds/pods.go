@@ -8,6 +8,7 @@ import (
 	"kctl.dev/kctl/api/corev1"
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/api/validation"
 	"kctl.dev/kctl/server/registry"
@@ -23,7 +24,7 @@ func pods() *registry.Kind {
 		Categories: []string{"all"},
 		Subresources: []registry.Subresource{
 			statusSubresource("Pod"),
-			{Name: "binding", Kind: "Binding", Verbs: []string{"create"}, Create: bindPod},
+			{Name: "binding", Kind: "Binding", Verbs: []string{"create"}, Create: bindPod, Schema: schema.Of[corev1.Binding]()},
 		},
 		Fields: map[string]registry.FieldFunc{
 			"spec.nodeName":           field("spec", "nodeName"),

@@ -1,9 +1,9 @@
 package openapi
 
 import (
-	"reflect"
 	"strings"
 
+	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/server/registry"
 )
 
@@ -75,21 +75,21 @@ type spec struct {
 
 // buildSpec builds the paths and schemas of kinds. refPrefix is where schema
 // references point ("#/components/schemas/" or "#/definitions/").
-func buildSpec(kinds []*registry.Kind, types map[string]reflect.Type, refPrefix string) *spec {
+func buildSpec(kinds []*registry.Kind, refPrefix string) *spec {
 	g := newSchemas(refPrefix)
 	g.common()
 	s := &spec{defs: g.defs}
 	for _, k := range kinds {
-		s.paths = append(s.paths, kindPaths(g, k, types)...)
+		s.paths = append(s.paths, kindPaths(g, k)...)
 	}
 	return s
 }
 
-// kindSchemaName defines the schema of a kind (by reflection when its type is
-// known) and returns its name.
-func kindSchemaName(g *schemas, group, version, kind string, types map[string]reflect.Type) string {
-	if t, ok := types[TypeKey(group, version, kind)]; ok {
-		return g.kindSchema(t, group, version, kind)
+// kindSchemaName defines the schema of a kind (s, or an open schema when s is
+// nil or not a named struct) and returns its name.
+func kindSchemaName(g *schemas, s *schema.Schema, group, version, kind string) string {
+	if s != nil && s.Type == schema.Object && s.Name != "" {
+		return g.kindSchema(s, group, version, kind)
 	}
 	prefix := "io.k8s.api.core." + version
 	if group != "" {
@@ -144,8 +144,8 @@ func lowerFirst(s string) string {
 
 // kindPaths returns the paths of one kind: collection, item, subresources, the
 // all-namespaces list, and the watch paths.
-func kindPaths(g *schemas, k *registry.Kind, types map[string]reflect.Type) []pathItem {
-	name := kindSchemaName(g, k.Group, k.Version, k.Kind, types)
+func kindPaths(g *schemas, k *registry.Kind) []pathItem {
+	name := kindSchemaName(g, k.Schema, k.Group, k.Version, k.Kind)
 	list := g.listSchema(name, k.Group, k.Version, k.ListKindName())
 	kgvk := gvk(k.Group, k.Version, k.Kind)
 	gv := gvName(k.Group, k.Version)
@@ -204,7 +204,7 @@ func kindPaths(g *schemas, k *registry.Kind, types map[string]reflect.Type) []pa
 		}
 		subName, subGVK := name, kgvk
 		if subKind != k.Kind {
-			subName = kindSchemaName(g, k.Group, k.Version, subKind, types)
+			subName = kindSchemaName(g, sub.Schema, k.Group, k.Version, subKind)
 			subGVK = gvk(k.Group, k.Version, subKind)
 		}
 		suffix := upperFirst(sub.Name)

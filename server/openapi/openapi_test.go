@@ -17,7 +17,7 @@ func builtinHandler(t *testing.T) (*Handler, *registry.Registry) {
 	t.Helper()
 	reg := registry.New()
 	kinds.Register(reg)
-	return New(reg, BuiltinTypes()), reg
+	return New(reg), reg
 }
 
 func get(t *testing.T, h http.Handler, path string, hdr ...string) *httptest.ResponseRecorder {
@@ -55,19 +55,10 @@ func at(m any, keys ...string) any {
 	return m
 }
 
-func TestBuiltinTypesCoverKinds(t *testing.T) {
-	types := BuiltinTypes()
+func TestBuiltinKindsHaveSchemas(t *testing.T) {
 	for _, k := range kinds.Builtin() {
-		if _, ok := types[TypeKey(k.Group, k.Version, k.Kind)]; !ok {
-			t.Errorf("no type for %s/%s %s", k.Group, k.Version, k.Kind)
-		}
-	}
-}
-
-func TestMarkersNameRealFields(t *testing.T) {
-	for k := range markers {
-		if _, ok := k.typ.FieldByName(k.field); !ok {
-			t.Errorf("marker for %v.%s: no such field", k.typ, k.field)
+		if k.Schema == nil || k.Schema.Name == "" {
+			t.Errorf("no schema for %s/%s %s", k.Group, k.Version, k.Kind)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/api/validation"
 )
@@ -25,6 +26,11 @@ type Kind struct {
 	Namespaced   bool
 	ShortNames   []string
 	Categories   []string
+
+	// Schema describes the kind's objects: OpenAPI, field validation, strategic
+	// merge patch and server-side apply follow it. Nil means free-form (every
+	// field kept as sent, lists replaced as a whole).
+	Schema *schema.Schema
 
 	// Subresources served besides the main resource, e.g. "status", "binding".
 	Subresources []Subresource
@@ -84,9 +90,20 @@ type Subresource struct {
 	Kind string // kind in discovery: "Pod" for status, "Binding" for binding
 	// Verbs in discovery: "get","patch","update" for status; "create" for binding.
 	Verbs []string
+	// Schema describes the subresource's body when its Kind is not the kind's
+	// own (Binding); nil means free-form.
+	Schema *schema.Schema
 	// Create handles POST on the subresource (pods/binding); nil when the
 	// subresource is not created through.
 	Create SubresourceCreate
+}
+
+// ObjectSchema returns the kind's schema, free-form when it has none.
+func (k *Kind) ObjectSchema() *schema.Schema {
+	if k.Schema == nil {
+		return schema.FreeForm()
+	}
+	return k.Schema
 }
 
 // GroupVersion returns "v1" or "group/v1".

@@ -30,19 +30,6 @@ func TestCreateSetsServerMetadata(t *testing.T) {
 	}
 }
 
-func TestUnknownFieldsAreKept(t *testing.T) {
-	ts := newTestServer(t)
-	body := `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","futureMeta":{"a":[1,2.5,"s"]}},` +
-		`"data":{"k":"v"},"futureTop":{"big":12345678901234567890,"nested":{"deep":[true,null]}}}`
-	ts.must(http.StatusCreated, "POST", configmaps, body)
-	got := ts.must(http.StatusOK, "GET", configmaps+"/x", nil)
-	for _, want := range []string{`"futureTop":{"big":12345678901234567890,"nested":{"deep":[true,null]}}`, `"futureMeta":{"a":[1,2.5,"s"]}`} {
-		if !strings.Contains(string(got.raw), want) {
-			t.Errorf("lost %s in %s", want, got.raw)
-		}
-	}
-}
-
 func TestGenerateName(t *testing.T) {
 	ts := newTestServer(t)
 	long := strings.Repeat("a", 70) + "-"

@@ -100,8 +100,8 @@ spec:
 		}
 	}
 
-	// kubectl sends fieldValidation=Strict; the server does not enforce it yet,
-	// so an unknown field is (for now) accepted.
+	// kubectl sends fieldValidation=Strict: an unknown field is refused with the
+	// path of the field, in kube-apiserver's words.
 	unknown := write("unknown.yaml", `apiVersion: v1
 kind: Pod
 metadata:
@@ -112,10 +112,10 @@ spec:
   - name: c
     image: busybox
 `)
-	out, err = run("create", "-f", unknown, "-v=6")
-	t.Logf("create -v=6:\n%s", out)
-	if err != nil {
-		t.Fatalf("create with unknown field: %v\n%s", err, out)
+	out, err = run("create", "-f", unknown)
+	if err == nil || !strings.Contains(out, `Error from server (BadRequest): error when creating`) ||
+		!strings.Contains(out, `Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.bogusField"`) {
+		t.Fatalf("create with an unknown field: %v\n%s", err, out)
 	}
 
 	// A second kind in another group goes through the same gate.

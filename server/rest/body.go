@@ -12,6 +12,7 @@ import (
 
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/protobuf"
+	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/server/registry"
 )
@@ -79,8 +80,9 @@ func toJSON(body []byte, mt string) ([]byte, error) {
 
 // decodeObject reads the body of a create or update as an object of kind k (or of
 // wantKind/wantVersion for subresources such as bindings). A body without
-// apiVersion or kind takes the endpoint's; a different one is 400.
-func decodeObject(r *http.Request, wantVersion, wantKind string) (*unstructured.Unstructured, error) {
+// apiVersion or kind takes the endpoint's; a different one is 400. Field
+// validation follows s and check.
+func decodeObject(w http.ResponseWriter, r *http.Request, wantVersion, wantKind string, s *schema.Schema, check *fieldCheck) (*unstructured.Unstructured, error) {
 	body, err := readBody(r)
 	if err != nil {
 		return nil, err
@@ -103,6 +105,11 @@ func decodeObject(r *http.Request, wantVersion, wantKind string) (*unstructured.
 		if _, ok := md.(map[string]any); !ok {
 			return nil, apierrors.NewBadRequest("metadata must be a JSON object")
 		}
+	}
+	check.duplicates(j)
+	check.unknown(s, u.Object)
+	if err := check.result(w); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

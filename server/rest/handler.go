@@ -10,6 +10,7 @@ import (
 
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/server/registry"
 	"kctl.dev/kctl/server/watchcache"
@@ -203,7 +204,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, store *registry
 		return
 	}
 	gv, kind := kindOf(t.kind)
-	obj, err := decodeObject(r, gv, kind)
+	obj, err := decodeObject(w, r, gv, kind, t.kind.ObjectSchema(), newFieldCheck(r, t.kind))
 	if err != nil {
 		writeStatus(w, err)
 		return
@@ -219,7 +220,11 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, store *registry
 func (h *Handler) createSubresource(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
 	sub := t.kind.Subresource(t.subresource)
 	version := t.kind.GroupVersion()
-	body, err := decodeObject(r, version, sub.Kind)
+	subSchema := sub.Schema
+	if subSchema == nil {
+		subSchema = schema.FreeForm()
+	}
+	body, err := decodeObject(w, r, version, sub.Kind, subSchema, newFieldCheck(r, t.kind))
 	if err != nil {
 		writeStatus(w, err)
 		return
@@ -251,7 +256,7 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, store *registry
 		return
 	}
 	gv, kind := kindOf(t.kind)
-	obj, err := decodeObject(r, gv, kind)
+	obj, err := decodeObject(w, r, gv, kind, t.kind.ObjectSchema(), newFieldCheck(r, t.kind))
 	if err != nil {
 		writeStatus(w, err)
 		return

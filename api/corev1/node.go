@@ -53,7 +53,34 @@ type NodeSpec struct {
 	ProviderID    string   `json:"providerID,omitempty"`
 	Unschedulable bool     `json:"unschedulable,omitempty"`
 	Taints        []Taint  `json:"taints,omitempty"`
-	ExternalID    string   `json:"externalID,omitempty"`
+	// ConfigSource is the retired dynamic kubelet configuration source; the
+	// API still accepts it.
+	ConfigSource *NodeConfigSource `json:"configSource,omitempty"`
+	ExternalID   string            `json:"externalID,omitempty"`
+}
+
+// NodeConfigSource points at the config map a node's kubelet configuration came
+// from (dynamic kubelet configuration, removed from the kubelet; kept in the API).
+type NodeConfigSource struct {
+	ConfigMap *ConfigMapNodeConfigSource `json:"configMap,omitempty"`
+}
+
+// ConfigMapNodeConfigSource names a config map and the key holding a kubelet
+// configuration.
+type ConfigMapNodeConfigSource struct {
+	Namespace        string `json:"namespace"`
+	Name             string `json:"name"`
+	UID              string `json:"uid,omitempty"`
+	ResourceVersion  string `json:"resourceVersion,omitempty"`
+	KubeletConfigKey string `json:"kubeletConfigKey"`
+}
+
+// NodeConfigStatus is the kubelet's report on its dynamic configuration.
+type NodeConfigStatus struct {
+	Assigned      *NodeConfigSource `json:"assigned,omitempty"`
+	Active        *NodeConfigSource `json:"active,omitempty"`
+	LastKnownGood *NodeConfigSource `json:"lastKnownGood,omitempty"`
+	Error         string            `json:"error,omitempty"`
 }
 
 // Taint repels pods that do not tolerate it.
@@ -76,6 +103,7 @@ type NodeStatus struct {
 	Images          []ContainerImage     `json:"images,omitempty"`
 	VolumesInUse    []string             `json:"volumesInUse,omitempty"`
 	VolumesAttached []AttachedVolume     `json:"volumesAttached,omitempty"`
+	Config          *NodeConfigStatus    `json:"config,omitempty"`
 	RuntimeHandlers []NodeRuntimeHandler `json:"runtimeHandlers,omitempty"`
 	Features        *NodeFeatures        `json:"features,omitempty"`
 }

@@ -102,6 +102,7 @@ type PodSpec struct {
 	Volumes                       []Volume                   `json:"volumes,omitempty"`
 	InitContainers                []Container                `json:"initContainers,omitempty"`
 	Containers                    []Container                `json:"containers"`
+	EphemeralContainers           []EphemeralContainer       `json:"ephemeralContainers,omitempty"`
 	RestartPolicy                 string                     `json:"restartPolicy,omitempty"`
 	TerminationGracePeriodSeconds *int64                     `json:"terminationGracePeriodSeconds,omitempty"`
 	ActiveDeadlineSeconds         *int64                     `json:"activeDeadlineSeconds,omitempty"`
@@ -136,6 +137,8 @@ type PodSpec struct {
 	OS                            *PodOS                     `json:"os,omitempty"`
 	HostUsers                     *bool                      `json:"hostUsers,omitempty"`
 	SchedulingGates               []PodSchedulingGate        `json:"schedulingGates,omitempty"`
+	ResourceClaims                []PodResourceClaim         `json:"resourceClaims,omitempty"`
+	Resources                     *ResourceRequirements      `json:"resources,omitempty"`
 }
 
 // ResourceList maps a resource name (cpu, memory, ...) to a quantity ("500m").
@@ -156,28 +159,65 @@ type ResourceClaim struct {
 
 // Container is one container of a pod.
 type Container struct {
-	Name                     string               `json:"name"`
-	Image                    string               `json:"image,omitempty"`
-	Command                  []string             `json:"command,omitempty"`
-	Args                     []string             `json:"args,omitempty"`
-	WorkingDir               string               `json:"workingDir,omitempty"`
-	Ports                    []ContainerPort      `json:"ports,omitempty"`
-	EnvFrom                  []EnvFromSource      `json:"envFrom,omitempty"`
-	Env                      []EnvVar             `json:"env,omitempty"`
-	Resources                ResourceRequirements `json:"resources,omitempty"`
-	RestartPolicy            *string              `json:"restartPolicy,omitempty"`
-	VolumeMounts             []VolumeMount        `json:"volumeMounts,omitempty"`
-	LivenessProbe            *Probe               `json:"livenessProbe,omitempty"`
-	ReadinessProbe           *Probe               `json:"readinessProbe,omitempty"`
-	StartupProbe             *Probe               `json:"startupProbe,omitempty"`
-	Lifecycle                *Lifecycle           `json:"lifecycle,omitempty"`
-	TerminationMessagePath   string               `json:"terminationMessagePath,omitempty"`
-	TerminationMessagePolicy string               `json:"terminationMessagePolicy,omitempty"`
-	ImagePullPolicy          string               `json:"imagePullPolicy,omitempty"`
-	SecurityContext          *SecurityContext     `json:"securityContext,omitempty"`
-	Stdin                    bool                 `json:"stdin,omitempty"`
-	StdinOnce                bool                 `json:"stdinOnce,omitempty"`
-	TTY                      bool                 `json:"tty,omitempty"`
+	Name                     string                  `json:"name"`
+	Image                    string                  `json:"image,omitempty"`
+	Command                  []string                `json:"command,omitempty"`
+	Args                     []string                `json:"args,omitempty"`
+	WorkingDir               string                  `json:"workingDir,omitempty"`
+	Ports                    []ContainerPort         `json:"ports,omitempty"`
+	EnvFrom                  []EnvFromSource         `json:"envFrom,omitempty"`
+	Env                      []EnvVar                `json:"env,omitempty"`
+	Resources                ResourceRequirements    `json:"resources,omitempty"`
+	ResizePolicy             []ContainerResizePolicy `json:"resizePolicy,omitempty"`
+	RestartPolicy            *string                 `json:"restartPolicy,omitempty"`
+	VolumeMounts             []VolumeMount           `json:"volumeMounts,omitempty"`
+	VolumeDevices            []VolumeDevice          `json:"volumeDevices,omitempty"`
+	LivenessProbe            *Probe                  `json:"livenessProbe,omitempty"`
+	ReadinessProbe           *Probe                  `json:"readinessProbe,omitempty"`
+	StartupProbe             *Probe                  `json:"startupProbe,omitempty"`
+	Lifecycle                *Lifecycle              `json:"lifecycle,omitempty"`
+	TerminationMessagePath   string                  `json:"terminationMessagePath,omitempty"`
+	TerminationMessagePolicy string                  `json:"terminationMessagePolicy,omitempty"`
+	ImagePullPolicy          string                  `json:"imagePullPolicy,omitempty"`
+	SecurityContext          *SecurityContext        `json:"securityContext,omitempty"`
+	Stdin                    bool                    `json:"stdin,omitempty"`
+	StdinOnce                bool                    `json:"stdinOnce,omitempty"`
+	TTY                      bool                    `json:"tty,omitempty"`
+}
+
+// EphemeralContainer is a container added to a running pod (for debugging)
+// through the pod's ephemeralcontainers subresource. It has every field of a
+// Container (upstream's EphemeralContainerCommon mirrors Container field for
+// field) and may name the container whose namespaces it joins.
+type EphemeralContainer struct {
+	Container           `json:",inline"`
+	TargetContainerName string `json:"targetContainerName,omitempty"`
+}
+
+// ContainerResizePolicy says whether resizing a resource restarts the container.
+type ContainerResizePolicy struct {
+	ResourceName  string `json:"resourceName"`
+	RestartPolicy string `json:"restartPolicy"`
+}
+
+// VolumeDevice maps a raw block volume to a device path in the container.
+type VolumeDevice struct {
+	Name       string `json:"name"`
+	DevicePath string `json:"devicePath"`
+}
+
+// PodResourceClaim names a ResourceClaim (or a template to create one from)
+// the pod's containers may use.
+type PodResourceClaim struct {
+	Name                      string  `json:"name"`
+	ResourceClaimName         *string `json:"resourceClaimName,omitempty"`
+	ResourceClaimTemplateName *string `json:"resourceClaimTemplateName,omitempty"`
+}
+
+// PodResourceClaimStatus records the ResourceClaim generated for a pod claim.
+type PodResourceClaimStatus struct {
+	Name              string  `json:"name"`
+	ResourceClaimName *string `json:"resourceClaimName,omitempty"`
 }
 
 // ContainerPort is a port a container listens on.
@@ -408,6 +448,12 @@ type PodStatus struct {
 	InitContainerStatuses []ContainerStatus `json:"initContainerStatuses,omitempty"`
 	ContainerStatuses     []ContainerStatus `json:"containerStatuses,omitempty"`
 	QOSClass              string            `json:"qosClass,omitempty"`
+	// EphemeralContainerStatuses are the statuses of the ephemeral containers.
+	EphemeralContainerStatuses []ContainerStatus `json:"ephemeralContainerStatuses,omitempty"`
+	// Resize is the state of a requested in-place resize ("Proposed",
+	// "InProgress", "Deferred", "Infeasible").
+	Resize                string                   `json:"resize,omitempty"`
+	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty"`
 }
 
 // HostIP is one IP address of the pod's node.
@@ -445,6 +491,36 @@ type ContainerStatus struct {
 	AllocatedResources   ResourceList          `json:"allocatedResources,omitempty"`
 	Resources            *ResourceRequirements `json:"resources,omitempty"`
 	VolumeMounts         []VolumeMountStatus   `json:"volumeMounts,omitempty"`
+	User                 *ContainerUser        `json:"user,omitempty"`
+	// AllocatedResourcesStatus reports the health of the devices allocated to
+	// the container, per resource.
+	AllocatedResourcesStatus []ResourceStatus `json:"allocatedResourcesStatus,omitempty"`
+}
+
+// ContainerUser is the identity the container's first process started with.
+type ContainerUser struct {
+	Linux *LinuxContainerUser `json:"linux,omitempty"`
+}
+
+// LinuxContainerUser is a Linux uid, gid and supplementary groups.
+type LinuxContainerUser struct {
+	UID                int64   `json:"uid"`
+	GID                int64   `json:"gid"`
+	SupplementalGroups []int64 `json:"supplementalGroups,omitempty"`
+}
+
+// ResourceStatus is the health of the devices behind one allocated resource
+// (a device plugin resource name, or "claim:NAME/REQUEST" for DRA).
+type ResourceStatus struct {
+	Name      string           `json:"name"`
+	Resources []ResourceHealth `json:"resources,omitempty"`
+}
+
+// ResourceHealth is the health of one device ("Healthy", "Unhealthy",
+// "Unknown").
+type ResourceHealth struct {
+	ResourceID string `json:"resourceID"`
+	Health     string `json:"health,omitempty"`
 }
 
 // VolumeMountStatus is the observed state of one volume mount.

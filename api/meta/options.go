@@ -8,6 +8,9 @@ type DeleteOptions struct {
 	OrphanDependents   *bool          `json:"orphanDependents,omitempty"`
 	PropagationPolicy  *string        `json:"propagationPolicy,omitempty"`
 	DryRun             []string       `json:"dryRun,omitempty"`
+	// IgnoreStoreReadErrorWithClusterBreakingPotential asks for the unsafe
+	// deletion of an object the server cannot read back from storage.
+	IgnoreStoreReadErrorWithClusterBreakingPotential *bool `json:"ignoreStoreReadErrorWithClusterBreakingPotential,omitempty"`
 }
 
 // Preconditions must hold for a delete to happen.

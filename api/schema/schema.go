@@ -67,6 +67,11 @@ type Schema struct {
 	// MapType is "atomic" for structs and maps that are replaced as a whole
 	// (x-kubernetes-map-type); "" means granular.
 	MapType string
+
+	// OmitEmpty marks a field that the Kubernetes encoding leaves out when it
+	// holds its zero value: "", 0, false, null, an empty list or map (a
+	// non-pointer Go field tagged omitempty). Never set on shared schemas.
+	OmitEmpty bool
 }
 
 // Property returns the schema of the field name of an Object, the value schema
@@ -209,7 +214,7 @@ func addFields(t reflect.Type, s *Schema) {
 		if tag == "-" {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
 			ft := f.Type
 			for ft.Kind() == reflect.Pointer {
@@ -232,11 +237,24 @@ func addFields(t reflect.Type, s *Schema) {
 			m.apply(&c)
 			p = &c
 		}
+		if hasOption(opts, "omitempty") && f.Type.Kind() != reflect.Pointer && f.Type.Kind() != reflect.Struct && p != anySchema {
+			// Not a named struct: p is this field's own schema.
+			p.OmitEmpty = true
+		}
 		if _, dup := s.Properties[name]; !dup {
 			s.Order = append(s.Order, name)
 		}
 		s.Properties[name] = p
 	}
+}
+
+func hasOption(opts, want string) bool {
+	for _, o := range strings.Split(opts, ",") {
+		if o == want {
+			return true
+		}
+	}
+	return false
 }
 
 // packagePrefixes maps the Go packages of our API types to the schema name

@@ -13,6 +13,7 @@ import (
 
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/api/validation"
 	"kctl.dev/kctl/server/storage"
@@ -81,6 +82,11 @@ func (s *Store) Get(ctx context.Context, ns, name string) (*Object, error) {
 type WriteOptions struct {
 	// DryRun validates and answers without storing.
 	DryRun bool
+	// Manage records field ownership (metadata.managedFields) of a write: it
+	// is called with the object about to be stored, defaulted, and the stored
+	// one (nil on create), and may change obj's managedFields. Nil leaves them
+	// as they are (server-side apply records them itself).
+	Manage func(old, obj *unstructured.Unstructured) error
 }
 
 const generateNameChars = "bcdfghjklmnpqrstvwxz2456789"
@@ -99,6 +105,12 @@ func randomSuffix() string {
 func (s *Store) Create(ctx context.Context, ns string, obj *unstructured.Unstructured, opts WriteOptions) (*Object, error) {
 	if err := s.prepareCreate(ctx, ns, obj); err != nil {
 		return nil, err
+	}
+	s.dropEmpty(obj)
+	if opts.Manage != nil {
+		if err := opts.Manage(nil, obj); err != nil {
+			return nil, err
+		}
 	}
 	generate := obj.Name() == "" && obj.GenerateName() != ""
 	for attempt := 0; ; attempt++ {
@@ -249,6 +261,12 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, ns, name string, opts Upda
 		if err := s.prepareUpdate(updated, old, opts.Subresource); err != nil {
 			return nil, false, err
 		}
+		s.dropEmpty(updated)
+		if opts.Manage != nil {
+			if err := opts.Manage(old, updated); err != nil {
+				return nil, false, err
+			}
+		}
 		stored, err := encodeStored(updated)
 		if err != nil {
 			return nil, false, s.internal(err)
@@ -283,6 +301,14 @@ func (s *Store) GuaranteedUpdate(ctx context.Context, ns, name string, opts Upda
 			return nil, false, s.internal(err)
 		}
 		return objectFrom(updated, stored, rev), false, nil
+	}
+}
+
+// dropEmpty leaves out the empty fields the kind's Go types omit, as a real
+// server's round trip through them does.
+func (s *Store) dropEmpty(obj *unstructured.Unstructured) {
+	if s.kind.Schema != nil {
+		schema.DropEmpty(s.kind.Schema, obj.Object)
 	}
 }
 
@@ -325,6 +351,13 @@ func (s *Store) prepareUpdate(obj, old *unstructured.Unstructured, subresource s
 		}
 	}
 	delete(md, "selfLink")
+	if _, ok := md["managedFields"]; !ok {
+		// A client that sends no managedFields keeps the recorded ones; an
+		// empty list clears them, as on a real server.
+		if v, ok := oldMD["managedFields"]; ok {
+			md["managedFields"] = v
+		}
+	}
 	delete(md, "generateName")
 	if g, ok := oldMD["generateName"]; ok {
 		md["generateName"] = g

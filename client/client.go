@@ -42,6 +42,9 @@ type Request struct {
 	Body        []byte
 	ContentType string // default application/json when Body is set
 	Accept      string // default application/json
+	// Header holds extra headers (If-None-Match, ...); the ones above and
+	// User-Agent and Authorization win over it.
+	Header http.Header
 }
 
 // New checks cfg and builds a Client. The zero values of cfg take the
@@ -128,6 +131,10 @@ func buildTLS(t TLSConfig) (*tls.Config, error) {
 
 // Namespace returns the default namespace of the Config.
 func (c *Client) Namespace() string { return c.namespace }
+
+// Server returns the URL of the server the client talks to: the one that
+// answered last, the first configured before any call.
+func (c *Client) Server() string { return c.servers[c.current.Load()].String() }
 
 // Close releases idle connections. Calls in flight are not interrupted.
 func (c *Client) Close() { c.transport.CloseIdleConnections() }
@@ -265,6 +272,9 @@ func (c *Client) send(ctx context.Context, server *url.URL, req Request) (*http.
 	hreq, err := http.NewRequestWithContext(ctx, req.Method, u.String(), body)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
+	}
+	for k, vs := range req.Header {
+		hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	accept := req.Accept
 	if accept == "" {

@@ -19,6 +19,10 @@ type APIResource struct {
 	Namespaced bool
 	ShortNames []string
 	Verbs      []string
+	// SingularName is the lower-case singular ("pod"); Categories the groups
+	// of kinds it belongs to ("all").
+	SingularName string
+	Categories   []string
 }
 
 // GVR returns the resource's group, version and resource.
@@ -73,6 +77,7 @@ func (c *Client) discoverGroupVersion(ctx context.Context, group, version string
 		out = append(out, APIResource{
 			Group: group, Version: version, Resource: r.Name, Kind: r.Kind,
 			Namespaced: r.Namespaced, ShortNames: r.ShortNames, Verbs: r.Verbs,
+			SingularName: r.SingularName, Categories: r.Categories,
 		})
 	}
 	return out, nil

@@ -6,11 +6,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	apierrors "kctl.dev/kctl/api/errors"
 )
 
 // IOStreams are the standard streams a command reads and writes. No command
@@ -37,7 +40,12 @@ func NewRootCommand(streams IOStreams) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %w", c.CommandPath(), err)
 	})
+	flags := &ConfigFlags{}
+	flags.AddFlags(root.PersistentFlags())
+	f := NewFactory(flags)
+	root.PersistentPostRun = func(*cobra.Command, []string) { f.Close() }
 	root.AddCommand(NewCmdServer(streams, nil))
+	addClientCommands(root, f, streams)
 	return root
 }
 
@@ -47,8 +55,13 @@ func NewRootCommand(streams IOStreams) *cobra.Command {
 func Main(ctx context.Context, args []string, streams IOStreams) int {
 	root := NewRootCommand(streams)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
 		fmt.Fprintln(streams.ErrOut, errorLine(err))
+		var ue *usageError
+		if errors.As(err, &ue) && cmd != nil {
+			fmt.Fprintf(streams.ErrOut, "See '%s -h' for help and examples\n", cmd.CommandPath())
+		}
 		return 1
 	}
 	return 0
@@ -58,6 +71,19 @@ func Main(ctx context.Context, args []string, streams IOStreams) int {
 // command already start with "kctl ...", cobra's own ones (an unknown command)
 // get the "kctl: " prefix.
 func errorLine(err error) string {
+	var se *apierrors.StatusError
+	if errors.As(err, &se) {
+		// kubectl's words for an answer of the server.
+		msg := strings.Join(strings.Fields(se.Status.Message), " ")
+		if se.Status.Reason == "" {
+			return "Error from server: " + msg
+		}
+		return fmt.Sprintf("Error from server (%s): %s", se.Status.Reason, msg)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return "error: " + ue.msg
+	}
 	msg := strings.Join(strings.Fields(err.Error()), " ")
 	if !strings.HasPrefix(msg, "kctl") {
 		msg = "kctl: " + msg

@@ -151,18 +151,83 @@ func TestPatch(t *testing.T) {
 	}
 }
 
+// TestDryRun: every write with dryRun=All is validated, defaulted and answered
+// as if it happened, and nothing is stored.
 func TestDryRun(t *testing.T) {
 	ts := newTestServer(t)
-	before := ts.revision()
-	r := ts.must(http.StatusCreated, "POST", configmaps+"?dryRun=All", configMap("dry", nil))
-	if r.str("metadata", "uid") == "" {
-		t.Error("dry run did not answer the object")
+	ts.must(http.StatusCreated, "POST", pods, pod("web", map[string]string{"app": "web"}))
+	const (
+		mergeCT = "Content-Type: application/merge-patch+json"
+		smpCT   = "Content-Type: application/strategic-merge-patch+json"
+		jsonCT  = "Content-Type: application/json-patch+json"
+		applyCT = "Content-Type: application/apply-patch+yaml"
+	)
+	applied := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: NAME\n  labels: {dry: run}\nspec:\n  containers:\n  - name: c\n    image: busybox\n"
+	cases := []struct {
+		name, method, path string
+		body               any
+		header             string
+		code               int
+		check              func(r response) string // what the answer must show
+	}{
+		{"create", "POST", pods, pod("new", nil), "", http.StatusCreated, func(r response) string {
+			if r.str("metadata", "uid") == "" || r.str("spec", "restartPolicy") != "Always" {
+				return "not defaulted"
+			}
+			return ""
+		}},
+		{"update", "PUT", pods + "/web", nil, "", http.StatusOK, nil},
+		{"merge patch", "PATCH", pods + "/web", `{"metadata":{"labels":{"dry":"run"}}}`, mergeCT, http.StatusOK, labelled},
+		{"strategic patch", "PATCH", pods + "/web", `{"metadata":{"labels":{"dry":"run"}}}`, smpCT, http.StatusOK, labelled},
+		{"json patch", "PATCH", pods + "/web", `[{"op":"add","path":"/metadata/labels/dry","value":"run"}]`, jsonCT, http.StatusOK, labelled},
+		{"apply existing", "PATCH", pods + "/web?fieldManager=test&force=true", strings.ReplaceAll(applied, "NAME", "web"), applyCT, http.StatusOK, labelled},
+		{"apply new", "PATCH", pods + "/other?fieldManager=test", strings.ReplaceAll(applied, "NAME", "other"), applyCT, http.StatusCreated, labelled},
+		{"delete", "DELETE", pods + "/web", nil, "", http.StatusOK, nil},
+		{"delete collection", "DELETE", pods, nil, "", http.StatusOK, nil},
 	}
-	ts.must(http.StatusNotFound, "GET", configmaps+"/dry", nil)
-	if ts.revision() != before {
-		t.Error("dry run wrote")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := ts.must(http.StatusOK, "GET", pods+"/web", nil)
+			body := c.body
+			if c.method == "PUT" {
+				obj := before.obj
+				obj["metadata"].(map[string]any)["labels"] = map[string]any{"dry": "run"}
+				body = obj
+			}
+			sep := "?"
+			if strings.Contains(c.path, "?") {
+				sep = "&"
+			}
+			var headers []string
+			if c.header != "" {
+				headers = append(headers, c.header)
+			}
+			rev := ts.revision()
+			r := ts.must(c.code, c.method, c.path+sep+"dryRun=All", body, headers...)
+			if c.check != nil {
+				if msg := c.check(r); msg != "" {
+					t.Errorf("answer %s: %s", msg, r.raw)
+				}
+			}
+			if ts.revision() != rev {
+				t.Error("a dry run wrote")
+			}
+			after := ts.must(http.StatusOK, "GET", pods+"/web", nil)
+			if string(after.raw) != string(before.raw) {
+				t.Errorf("object changed:\n%s\n%s", before.raw, after.raw)
+			}
+			ts.must(http.StatusNotFound, "GET", pods+"/new", nil)
+			ts.must(http.StatusNotFound, "GET", pods+"/other", nil)
+		})
 	}
 	ts.must(http.StatusBadRequest, "POST", configmaps+"?dryRun=Some", configMap("dry", nil))
+}
+
+func labelled(r response) string {
+	if r.str("metadata", "labels", "dry") != "run" {
+		return "lacks the change"
+	}
+	return ""
 }
 
 func TestClusterScoped(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/api/validation"
+	"kctl.dev/kctl/server/fieldmanager"
 	"kctl.dev/kctl/server/registry"
 )
 
@@ -36,26 +37,51 @@ func Builtin() []*registry.Kind {
 		clusterRoleBindings(),
 	}
 	for _, k := range ks {
-		k.Schema = builtinSchemas[k.Kind]
+		t := builtinTypes[k.Kind]
+		k.Schema, k.Empty = t.schema, t.empty()
+		k.ResetFields = resetFields[k.Kind]
 	}
 	return ks
 }
 
-// builtinSchemas are the schemas of the built-in kinds, from their Go types.
-var builtinSchemas = map[string]*schema.Schema{
-	"Namespace":          schema.Of[corev1.Namespace](),
-	"Pod":                schema.Of[corev1.Pod](),
-	"Node":               schema.Of[corev1.Node](),
-	"Service":            schema.Of[corev1.Service](),
-	"ConfigMap":          schema.Of[corev1.ConfigMap](),
-	"Secret":             schema.Of[corev1.Secret](),
-	"Event":              schema.Of[corev1.Event](),
-	"Lease":              schema.Of[coordinationv1.Lease](),
-	"Deployment":         schema.Of[appsv1.Deployment](),
-	"Role":               schema.Of[rbacv1.Role](),
-	"ClusterRole":        schema.Of[rbacv1.ClusterRole](),
-	"RoleBinding":        schema.Of[rbacv1.RoleBinding](),
-	"ClusterRoleBinding": schema.Of[rbacv1.ClusterRoleBinding](),
+// builtinType is what a built-in kind's Go type gives its registration.
+type builtinType struct {
+	schema *schema.Schema
+	empty  func() map[string]any
+}
+
+func typeOf[T any]() builtinType {
+	return builtinType{schema.Of[T](), fieldmanager.EmptyOf[T]}
+}
+
+// builtinTypes are the Go types of the built-in kinds.
+var builtinTypes = map[string]builtinType{
+	"Namespace":          typeOf[corev1.Namespace](),
+	"Pod":                typeOf[corev1.Pod](),
+	"Node":               typeOf[corev1.Node](),
+	"Service":            typeOf[corev1.Service](),
+	"ConfigMap":          typeOf[corev1.ConfigMap](),
+	"Secret":             typeOf[corev1.Secret](),
+	"Event":              typeOf[corev1.Event](),
+	"Lease":              typeOf[coordinationv1.Lease](),
+	"Deployment":         typeOf[appsv1.Deployment](),
+	"Role":               typeOf[rbacv1.Role](),
+	"ClusterRole":        typeOf[rbacv1.ClusterRole](),
+	"RoleBinding":        typeOf[rbacv1.RoleBinding](),
+	"ClusterRoleBinding": typeOf[rbacv1.ClusterRoleBinding](),
+}
+
+// resetFields are, per kind and subresource, the fields a write there does
+// not change (Kubernetes' strategies reset them), as dotted paths.
+var resetFields = map[string]map[string][]string{
+	"Pod": {
+		"":       {"status"},
+		"status": {"spec", "metadata.deletionTimestamp", "metadata.ownerReferences"},
+	},
+	"Deployment": {"": {"status"}, "status": {"spec", "metadata.labels"}},
+	"Node":       {"": {"status"}, "status": {"spec"}},
+	"Service":    {"": {"status"}, "status": {"spec"}},
+	"Namespace":  {"": {"status"}, "status": {"spec"}},
 }
 
 // Register adds every built-in kind to r. It panics when one is already there.

@@ -207,7 +207,9 @@ func TestSchemas(t *testing.T) {
 		t.Errorf("secret data %v", at(secret, "properties", "data"))
 	}
 	svcPort := schemas["io.k8s.api.core.v1.ServicePort"]
-	if at(svcPort, "properties", "targetPort", "x-kubernetes-int-or-string") != true {
+	const intOrString = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+	if at(svcPort, "properties", "targetPort", "$ref") != "#/components/schemas/"+intOrString ||
+		at(schemas, intOrString, "x-kubernetes-int-or-string") != true {
 		t.Errorf("targetPort %v", at(svcPort, "properties", "targetPort"))
 	}
 	if at(schemas, "io.k8s.api.core.v1.PodList", "x-kubernetes-group-version-kind") == nil {

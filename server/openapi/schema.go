@@ -20,6 +20,7 @@ const (
 	deleteOptionsName = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"
 	patchName         = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch"
 	watchEventName    = "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent"
+	intOrStringName   = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 )
 
 // schemas renders schema.Schema values into defs, referring to named struct
@@ -63,7 +64,11 @@ func (g *schemas) render(s *schema.Schema) object {
 	case schema.Array:
 		o = object{"type": "array", "items": g.render(s.Items)}
 	case schema.IntOrString:
-		o = object{"type": "string", "format": "int-or-string", "x-kubernetes-int-or-string": true}
+		// A named definition, as Kubernetes has it.
+		if _, ok := g.defs[intOrStringName]; !ok {
+			g.defs[intOrStringName] = object{"type": "string", "format": "int-or-string", "x-kubernetes-int-or-string": true}
+		}
+		o = g.ref(intOrStringName)
 	case schema.Any:
 		return object{"type": "object", "x-kubernetes-preserve-unknown-fields": true}
 	default:

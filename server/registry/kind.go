@@ -31,6 +31,14 @@ type Kind struct {
 	// merge patch and server-side apply follow it. Nil means free-form (every
 	// field kept as sent, lists replaced as a whole).
 	Schema *schema.Schema
+	// Empty is the JSON form of the kind's zero object (the Go zero value
+	// encoded): field ownership records a create as the change from it.
+	Empty map[string]any
+	// ResetFields are, per subresource ("" for the main resource), the fields
+	// a write there leaves as they are (status on the main resource of a kind
+	// with a status subresource), as dotted paths. Server-side apply neither
+	// applies nor claims them.
+	ResetFields map[string][]string
 
 	// Subresources served besides the main resource, e.g. "status", "binding".
 	Subresources []Subresource

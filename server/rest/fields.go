@@ -32,7 +32,10 @@ func fieldValidation(r *http.Request) string {
 type fieldCheck struct {
 	directive string
 	kind      *registry.Kind
-	problems  []string // `unknown field "spec.x"`, `duplicate field "metadata.name"`
+	// Problems found: `duplicate field "metadata.name"` in the body and
+	// `unknown field "spec.x"` in the object (found anew on each attempt of a
+	// patch).
+	dups, unknowns []string
 }
 
 func newFieldCheck(r *http.Request, k *registry.Kind) *fieldCheck {
@@ -46,33 +49,47 @@ func (c *fieldCheck) duplicates(body []byte) {
 		return
 	}
 	for _, p := range duplicateFields(body) {
-		c.problems = append(c.problems, "duplicate field "+strconv.Quote(p))
+		c.dups = append(c.dups, "duplicate field "+strconv.Quote(p))
 	}
 }
 
 // unknown drops the fields of obj that s does not declare and records them.
 func (c *fieldCheck) unknown(s *schema.Schema, obj map[string]any) {
+	c.unknowns = c.unknowns[:0]
 	for _, p := range schema.Unknown(s, obj, true) {
 		if c.directive != validateIgnore {
-			c.problems = append(c.problems, "unknown field "+strconv.Quote(p))
+			c.unknowns = append(c.unknowns, "unknown field "+strconv.Quote(p))
 		}
 	}
 }
 
-// result is the outcome once the body has been checked: under Strict any
-// problem is a 400 BadRequest naming them all, as kube-apiserver words it;
-// under Warn each becomes a Warning header of w.
+// result is strict, then warn: the outcome of a body checked in one go.
 func (c *fieldCheck) result(w http.ResponseWriter) error {
-	if len(c.problems) == 0 {
+	if err := c.strict(); err != nil {
+		return err
+	}
+	c.warn(w)
+	return nil
+}
+
+// strict is, under Strict, a 400 BadRequest naming every problem, as
+// kube-apiserver words it; nil otherwise.
+func (c *fieldCheck) strict() error {
+	if c.directive != validateStrict || len(c.dups)+len(c.unknowns) == 0 {
 		return nil
 	}
-	if c.directive == validateStrict {
-		gv, kind := kindOf(c.kind)
-		return apierrors.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: strict decoding error: %s",
-			kind, gv, kind, strings.Join(c.problems, ", ")))
+	gv, kind := kindOf(c.kind)
+	problems := append(append([]string(nil), c.dups...), c.unknowns...)
+	return apierrors.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: strict decoding error: %s",
+		kind, gv, kind, strings.Join(problems, ", ")))
+}
+
+// warn adds, under Warn, one Warning header per problem to w.
+func (c *fieldCheck) warn(w http.ResponseWriter) {
+	if c.directive != validateWarn {
+		return
 	}
-	for _, p := range c.problems {
+	for _, p := range append(append([]string(nil), c.dups...), c.unknowns...) {
 		w.Header().Add("Warning", "299 - "+strconv.Quote(p))
 	}
-	return nil
 }

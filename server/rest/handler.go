@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/server/fieldmanager"
 	"kctl.dev/kctl/server/registry"
 	"kctl.dev/kctl/server/watchcache"
 )
@@ -121,8 +123,34 @@ func checkWriteParams(r *http.Request) error {
 	return nil
 }
 
-func writeOptions(r *http.Request) registry.WriteOptions {
-	return registry.WriteOptions{DryRun: len(r.URL.Query()["dryRun"]) > 0}
+func isDryRun(r *http.Request) bool { return len(r.URL.Query()["dryRun"]) > 0 }
+
+// writeOptions are the registry options of a write to t other than an apply:
+// dry run, and the field ownership the write takes (an "Update" by the
+// request's field manager).
+func (h *Handler) writeOptions(r *http.Request, t target) (registry.WriteOptions, error) {
+	manager := managerName(r)
+	if err := validateManager(manager); err != nil {
+		return registry.WriteOptions{}, err
+	}
+	req := fieldmanager.Request{Manager: manager, APIVersion: t.kind.GroupVersion(), Subresource: t.subresource,
+		Time: time.Now(), ResetFields: resetFields(t), Empty: t.kind.Empty}
+	s := t.kind.ObjectSchema()
+	return registry.WriteOptions{
+		DryRun: isDryRun(r),
+		Manage: func(old, obj *unstructured.Unstructured) error {
+			var before map[string]any
+			if old != nil {
+				before = old.Object
+			}
+			updated, err := fieldmanager.Update(before, obj.Object, s, req)
+			if err != nil {
+				return apierrors.NewInternalError(fmt.Errorf("recording managed fields: %w", err))
+			}
+			obj.Object = updated
+			return nil
+		},
+	}, nil
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request, store *registry.Store, t target) {
@@ -209,7 +237,12 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, store *registry
 		writeStatus(w, err)
 		return
 	}
-	o, err := store.Create(r.Context(), t.namespace, obj, writeOptions(r))
+	opts, err := h.writeOptions(r, t)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	o, err := store.Create(r.Context(), t.namespace, obj, opts)
 	if err != nil {
 		writeStatus(w, err)
 		return
@@ -233,7 +266,7 @@ func (h *Handler) createSubresource(w http.ResponseWriter, r *http.Request, stor
 		writeStatus(w, apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, t.name)))
 		return
 	}
-	_, _, err = store.GuaranteedUpdate(r.Context(), t.namespace, t.name, registry.UpdateOptions{WriteOptions: writeOptions(r), Subresource: t.subresource},
+	_, _, err = store.GuaranteedUpdate(r.Context(), t.namespace, t.name, registry.UpdateOptions{WriteOptions: registry.WriteOptions{DryRun: isDryRun(r)}, Subresource: t.subresource},
 		func(cur *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 			if err := sub.Create(cur, body); err != nil {
 				return nil, err
@@ -264,7 +297,12 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, store *registry
 	if obj.Name() == "" {
 		obj.SetName(t.name)
 	}
-	o, err := store.Update(r.Context(), t.namespace, t.name, obj, registry.UpdateOptions{WriteOptions: writeOptions(r), Subresource: t.subresource})
+	opts, err := h.writeOptions(r, t)
+	if err != nil {
+		writeStatus(w, err)
+		return
+	}
+	o, err := store.Update(r.Context(), t.namespace, t.name, obj, registry.UpdateOptions{WriteOptions: opts, Subresource: t.subresource})
 	if err != nil {
 		writeStatus(w, err)
 		return

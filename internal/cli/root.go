@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	apierrors "kctl.dev/kctl/api/errors"
+	"kctl.dev/kctl/api/meta"
 )
 
 // IOStreams are the standard streams a command reads and writes. No command
@@ -75,6 +76,9 @@ func errorLine(err error) string {
 	if errors.As(err, &se) {
 		// kubectl's words for an answer of the server.
 		msg := strings.Join(strings.Fields(se.Status.Message), " ")
+		if se.Status.Reason == meta.StatusReasonInvalid && se.Status.Code == 422 {
+			return "The " + msg // kubectl: The ConfigMap "x" is invalid: ...
+		}
 		if se.Status.Reason == "" {
 			return "Error from server: " + msg
 		}

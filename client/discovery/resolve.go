@@ -278,6 +278,9 @@ func toClient(gv gvKey, r *meta.APIResource) client.APIResource {
 		Namespaced: r.Namespaced,
 		ShortNames: slices.Clone(r.ShortNames),
 		Verbs:      slices.Clone(r.Verbs),
+		// What api-resources -o wide prints; documented on client.APIResource.
+		SingularName: r.SingularName,
+		Categories:   slices.Clone(r.Categories),
 	}
 }
 

@@ -76,17 +76,9 @@ func (o *applyOptions) run(ctx context.Context, f *Factory, streams IOStreams) e
 	if err != nil {
 		return objCommandError(command, err)
 	}
-	c, err := f.Client()
+	c, disco, ns, explicit, err := objConnect(f, command)
 	if err != nil {
-		return objCommandError(command, err)
-	}
-	disco, err := f.Discovery()
-	if err != nil {
-		return objCommandError(command, err)
-	}
-	ns, explicit, err := objNamespace(f)
-	if err != nil {
-		return objCommandError(command, err)
+		return err
 	}
 	errs := &objErrors{command: command, errOut: streams.ErrOut}
 	opts := client.ApplyOptions{

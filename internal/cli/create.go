@@ -61,17 +61,9 @@ func (o *createOptions) run(ctx context.Context, f *Factory, streams IOStreams) 
 	if err != nil {
 		return objCommandError(command, err)
 	}
-	c, err := f.Client()
+	c, disco, ns, explicit, err := objConnect(f, command)
 	if err != nil {
-		return objCommandError(command, err)
-	}
-	disco, err := f.Discovery()
-	if err != nil {
-		return objCommandError(command, err)
-	}
-	ns, explicit, err := objNamespace(f)
-	if err != nil {
-		return objCommandError(command, err)
+		return err
 	}
 	errs := &objErrors{command: command, errOut: streams.ErrOut}
 	opts := client.CreateOptions{

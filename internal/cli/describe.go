@@ -71,17 +71,9 @@ func (o *describeOptions) run(ctx context.Context, f *Factory, streams IOStreams
 	case !byFile && len(args) == 0:
 		return usagef(`You must specify the type of resource to describe. Use "kctl api-resources" for a complete list of supported resources.`)
 	}
-	c, err := f.Client()
+	c, disco, ns, explicit, err := objConnect(f, command)
 	if err != nil {
-		return objCommandError(command, err)
-	}
-	disco, err := f.Discovery()
-	if err != nil {
-		return objCommandError(command, err)
-	}
-	ns, explicit, err := objNamespace(f)
-	if err != nil {
-		return objCommandError(command, err)
+		return err
 	}
 	errs := &objErrors{command: command, errOut: streams.ErrOut}
 	d := &describe.Describer{Client: c, ShowEvents: o.showEvents, Now: describeNow, Location: describeLocation}

@@ -151,17 +151,9 @@ func (o *metaEditOptions) run(ctx context.Context, f *Factory, streams IOStreams
 	if err := refuseClientDryRun(o.dryRun); err != nil {
 		return err
 	}
-	c, err := f.Client()
+	c, disco, ns, explicit, err := objConnect(f, command)
 	if err != nil {
-		return objCommandError(command, err)
-	}
-	disco, err := f.Discovery()
-	if err != nil {
-		return objCommandError(command, err)
-	}
-	ns, explicit, err := objNamespace(f)
-	if err != nil {
-		return objCommandError(command, err)
+		return err
 	}
 	errs := &objErrors{command: command, errOut: streams.ErrOut}
 

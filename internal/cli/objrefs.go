@@ -119,6 +119,25 @@ func objParseArgs(ctx context.Context, disco *discovery.Cache, args []string) ([
 
 // objNamespace is the namespace a command acts in and whether it was given
 // with --namespace (which then must agree with the manifests' namespaces).
+// objConnect returns what every object command needs from the factory: the
+// client, the discovery cache and the namespace (and whether -n gave it);
+// errors come as the command's one-line error.
+func objConnect(f *Factory, command string) (*client.Client, *discovery.Cache, string, bool, error) {
+	c, err := f.Client()
+	if err != nil {
+		return nil, nil, "", false, objCommandError(command, err)
+	}
+	disco, err := f.Discovery()
+	if err != nil {
+		return nil, nil, "", false, objCommandError(command, err)
+	}
+	ns, explicit, err := objNamespace(f)
+	if err != nil {
+		return nil, nil, "", false, objCommandError(command, err)
+	}
+	return c, disco, ns, explicit, nil
+}
+
 func objNamespace(f *Factory) (ns string, explicit bool, err error) {
 	ns, err = f.Namespace()
 	return ns, f.Flags.Namespace != "", err

@@ -1,6 +1,9 @@
 package schema
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // DropEmpty removes from obj (a decoded JSON object of the kind s describes)
 // the fields marked OmitEmpty that hold a zero value, at every depth: what a
@@ -10,21 +13,22 @@ func DropEmpty(s *Schema, obj map[string]any) {
 	dropEmptyObject(s, obj)
 }
 
+// dropEmptyValue drops the empty fields of v, of schema s. Only objects and
+// lists have fields below them: scalars are not looked at (nor is s).
 func dropEmptyValue(s *Schema, v any) {
-	switch s.Type {
-	case Object:
-		if m, ok := v.(map[string]any); ok {
-			dropEmptyObject(s, m)
-		}
-	case Map:
-		if m, ok := v.(map[string]any); ok {
-			for _, e := range m {
+	switch x := v.(type) {
+	case map[string]any:
+		switch s.Type {
+		case Object:
+			dropEmptyObject(s, x)
+		case Map:
+			for _, e := range x {
 				dropEmptyValue(s.Items, e)
 			}
 		}
-	case Array:
-		if l, ok := v.([]any); ok {
-			for _, e := range l {
+	case []any:
+		if s.Type == Array {
+			for _, e := range x {
 				dropEmptyValue(s.Items, e)
 			}
 		}
@@ -40,11 +44,28 @@ func dropEmptyObject(s *Schema, m map[string]any) {
 		if !ok {
 			continue
 		}
-		if p.OmitEmpty && isZero(v) {
-			delete(m, k)
-			continue
+		switch x := v.(type) {
+		case map[string]any:
+			if len(x) == 0 {
+				if p.OmitEmpty {
+					delete(m, k)
+				}
+				continue
+			}
+			dropEmptyValue(p, v)
+		case []any:
+			if len(x) == 0 {
+				if p.OmitEmpty {
+					delete(m, k)
+				}
+				continue
+			}
+			dropEmptyValue(p, v)
+		default:
+			if isZero(v) && p.OmitEmpty {
+				delete(m, k)
+			}
 		}
-		dropEmptyValue(p, v)
 	}
 }
 
@@ -58,8 +79,7 @@ func isZero(v any) bool {
 	case bool:
 		return !x
 	case json.Number:
-		f, err := x.Float64()
-		return err == nil && f == 0
+		return zeroNumber(string(x))
 	case float64:
 		return x == 0
 	case map[string]any:
@@ -68,4 +88,36 @@ func isZero(v any) bool {
 		return len(x) == 0
 	}
 	return false
+}
+
+// zeroNumber reports whether a number parses (as json.Number.Float64 does)
+// to zero. Short plain decimals, what objects hold, are read digit by digit:
+// zero when every digit is 0. Anything else (exponents, long numbers that
+// could underflow to zero, malformed ones) is parsed.
+func zeroNumber(n string) bool {
+	if len(n) > 20 {
+		f, err := strconv.ParseFloat(n, 64)
+		return err == nil && f == 0
+	}
+	i := 0
+	if i < len(n) && n[i] == '-' {
+		i++
+	}
+	digits, dot, zero := 0, false, true
+	for ; i < len(n); i++ {
+		switch c := n[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+			zero = zero && c == '0'
+		case c == '.' && !dot && digits > 0 && i+1 < len(n):
+			dot = true
+		default:
+			f, err := strconv.ParseFloat(n, 64)
+			return err == nil && f == 0
+		}
+	}
+	if digits == 0 {
+		return false // "" or "-": not a number
+	}
+	return zero
 }

@@ -7,6 +7,12 @@
 // set of field paths in the FieldsV1 encoding: f:<field>, k:{<list-map key>},
 // v:<set member>, and "." for the path itself when it has children.
 //
+// The entries this package writes hold their fieldsV1 as a json.RawMessage:
+// the JSON of the set exactly as encoding/json writes its object form (keys
+// sorted, "." first), so an object encodes byte for byte as with nested
+// maps, without building and encoding a map per path. An unchanged entry
+// read from an object keeps the form it had; reading takes either form.
+//
 // Apply merges an applied configuration into the live object (the PATCH with
 // Content-Type application/apply-patch+yaml that `kubectl apply
 // --server-side` sends): structs and maps merge field by field, lists by

@@ -198,7 +198,7 @@ func (ms managers) encode() []any {
 		if e.raw != nil && equalSets(e.set, e.decoded) {
 			m["fieldsV1"] = copyMap(e.raw)
 		} else {
-			m["fieldsV1"] = encodeFieldsV1(e.set)
+			m["fieldsV1"] = encodeFieldsV1Raw(e.set)
 		}
 		if e.id.subresource != "" {
 			m["subresource"] = e.id.subresource

@@ -3,7 +3,6 @@ package fieldmanager
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -201,17 +200,28 @@ var untrackedFields = []string{
 	"metadata.clusterName",
 }
 
-// ignoreRulesCache holds the rules built, by reset fields and kind of rule:
-// a server has a handful.
-var ignoreRulesCache sync.Map // string -> *ignoreRule
+// ignoreRulesCache holds the rules built, by kind of rule (untracked) and
+// reset fields: a server has a handful.
+var ignoreRulesCache [2]sync.Map // strings.Join(reset, "\x00") -> *ignoreRule
 
 func cachedIgnoreRules(reset []string, untracked bool) *ignoreRule {
-	key := strconv.FormatBool(untracked) + "\x00" + strings.Join(reset, "\x00")
-	if r, ok := ignoreRulesCache.Load(key); ok {
+	var key string
+	switch len(reset) {
+	case 0:
+	case 1:
+		key = reset[0] // what Join gives, without building it
+	default:
+		key = strings.Join(reset, "\x00")
+	}
+	cache := &ignoreRulesCache[0]
+	if untracked {
+		cache = &ignoreRulesCache[1]
+	}
+	if r, ok := cache.Load(key); ok {
 		return r.(*ignoreRule)
 	}
 	r := ignoreRules(reset, untracked)
-	ignoreRulesCache.Store(key, r)
+	cache.Store(key, r)
 	return r
 }
 

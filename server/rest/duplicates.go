@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -11,8 +12,12 @@ import (
 // document order. Decoding into a map silently keeps the last value, so field
 // validation scans the body for them. b must be valid JSON; on malformed input
 // the scan stops and returns what it found.
+//
+// The scan allocates next to nothing: keys are compared as the bytes of the
+// document (unescaped only when they have escapes), and a path is only
+// spelled out for a duplicate.
 func duplicateFields(b []byte) []string {
-	s := dupScanner{b: b}
+	s := dupScanner{b: b, path: make([]pathStep, 0, 8), keys: make([][]byte, 0, 32)}
 	s.value()
 	return s.found
 }
@@ -20,11 +25,20 @@ func duplicateFields(b []byte) []string {
 type dupScanner struct {
 	b     []byte
 	i     int
-	path  []string
-	keys  [][]string // one reusable key list per object depth
-	depth int
+	path  []pathStep // from the document to the value being scanned
+	keys  [][]byte   // the keys seen of the objects being scanned, outermost first
 	found []string
 }
+
+// pathStep is one step of the path to a value: a field, or an array index.
+type pathStep struct {
+	key   []byte // the field's name, unescaped; nil for an index
+	index int
+}
+
+// bigObject is the number of keys past which an object's keys are also
+// kept in a map.
+const bigObject = 32
 
 func (s *dupScanner) skipSpace() {
 	for s.i < len(s.b) {
@@ -49,8 +63,8 @@ func (s *dupScanner) value() bool {
 	case '[':
 		return s.array()
 	case '"':
-		_, ok := s.str()
-		return ok
+		raw, escaped, ok := s.str()
+		return ok && (!escaped || validString(raw))
 	}
 	// A number, true, false or null: up to the next delimiter.
 	for s.i < len(s.b) {
@@ -63,43 +77,84 @@ func (s *dupScanner) value() bool {
 	return true
 }
 
-// str scans a string and returns its value (unescaped only when it has escapes).
-func (s *dupScanner) str() (string, bool) {
+// str scans a string and returns it quotes included, and whether it has
+// escapes.
+func (s *dupScanner) str() (raw []byte, escaped, ok bool) {
 	start := s.i
 	s.i++ // the opening quote
-	escaped := false
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '\\':
-			escaped = true
-			s.i += 2
-			continue
-		case '"':
-			s.i++
-			raw := s.b[start:s.i]
-			if !escaped {
-				return string(raw[1 : len(raw)-1]), true
+	// The next quote ends the string unless a backslash before it escapes it.
+	quote := -1
+	for {
+		if quote < s.i {
+			q := bytes.IndexByte(s.b[s.i:], '"')
+			if q < 0 {
+				return nil, false, false
 			}
-			var v string
-			if err := json.Unmarshal(raw, &v); err != nil {
-				return "", false
-			}
-			return v, true
+			quote = s.i + q
 		}
-		s.i++
+		bs := bytes.IndexByte(s.b[s.i:quote], '\\')
+		if bs < 0 {
+			s.i = quote + 1
+			return s.b[start:s.i], escaped, true
+		}
+		escaped = true
+		s.i += bs + 2
+		if s.i > len(s.b) {
+			return nil, false, false
+		}
 	}
-	return "", false
+}
+
+// validString reports whether raw, a string with escapes, decodes: no
+// control characters, and valid escapes.
+func validString(raw []byte) bool {
+	for i := 1; i < len(raw)-1; i++ {
+		switch c := raw[i]; {
+		case c < 0x20:
+			return false
+		case c == '\\':
+			i++
+			switch raw[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(raw) {
+					return false
+				}
+				for _, h := range raw[i+1 : i+5] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return false
+					}
+				}
+				i += 4
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// key scans an object key and returns its value.
+func (s *dupScanner) key() ([]byte, bool) {
+	raw, escaped, ok := s.str()
+	if !ok {
+		return nil, false
+	}
+	if !escaped {
+		return raw[1 : len(raw)-1], true
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, false
+	}
+	return []byte(v), true
 }
 
 func (s *dupScanner) object() bool {
-	s.i++ // {
-	if s.depth == len(s.keys) {
-		s.keys = append(s.keys, nil)
-	}
-	d := s.depth
-	s.depth++
-	defer func() { s.depth-- }()
-	s.keys[d] = s.keys[d][:0]
+	s.i++                // {
+	first := len(s.keys) // this object's keys are s.keys[first:]
+	defer func() { s.keys = s.keys[:first] }()
+	var big map[string]struct{}
 	for {
 		s.skipSpace()
 		if s.i >= len(s.b) {
@@ -116,7 +171,7 @@ func (s *dupScanner) object() bool {
 		if s.b[s.i] != '"' {
 			return false
 		}
-		k, ok := s.str()
+		k, ok := s.key()
 		if !ok {
 			return false
 		}
@@ -125,18 +180,29 @@ func (s *dupScanner) object() bool {
 			return false
 		}
 		s.i++
-		seg := k
-		if len(s.path) > 0 {
-			seg = "." + k
-		}
-		s.path = append(s.path, seg)
-		for _, prev := range s.keys[d] {
-			if prev == k {
-				s.found = append(s.found, strings.Join(s.path, ""))
-				break
+		s.path = append(s.path, pathStep{key: k})
+		dup := false
+		if seen := s.keys[first:]; len(seen) < bigObject {
+			for _, prev := range seen {
+				if bytes.Equal(prev, k) {
+					dup = true
+					break
+				}
 			}
+		} else {
+			if big == nil {
+				big = make(map[string]struct{}, 2*len(seen))
+				for _, prev := range seen {
+					big[string(prev)] = struct{}{}
+				}
+			}
+			_, dup = big[string(k)]
+			big[string(k)] = struct{}{}
 		}
-		s.keys[d] = append(s.keys[d], k)
+		if dup {
+			s.found = append(s.found, s.pathString())
+		}
+		s.keys = append(s.keys, k)
 		ok = s.value()
 		s.path = s.path[:len(s.path)-1]
 		if !ok {
@@ -161,11 +227,29 @@ func (s *dupScanner) array() bool {
 			n++
 			continue
 		}
-		s.path = append(s.path, "["+strconv.Itoa(n)+"]")
+		s.path = append(s.path, pathStep{index: n})
 		ok := s.value()
 		s.path = s.path[:len(s.path)-1]
 		if !ok {
 			return false
 		}
 	}
+}
+
+// pathString spells the current path: "spec.containers[0].image".
+func (s *dupScanner) pathString() string {
+	var b strings.Builder
+	for i, p := range s.path {
+		if p.key == nil {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(p.index))
+			b.WriteByte(']')
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.Write(p.key)
+	}
+	return b.String()
 }

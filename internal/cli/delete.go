@@ -116,61 +116,17 @@ func (o *deleteOptions) run(ctx context.Context, f *Factory, streams IOStreams, 
 	}
 	errs := &objErrors{command: command, errOut: streams.ErrOut}
 
-	var refs []objRef
-	if byFile {
-		objs, err := objReadManifests(o.files.paths, o.files.recursive, streams.In)
-		if err != nil {
-			return objCommandError(command, err)
-		}
-		for _, m := range objs {
-			ref, err := objFromManifest(ctx, disco, m, ns, explicit)
-			if err != nil {
-				if errs.add(err) {
-					return errs.err()
-				}
-				continue
-			}
-			refs = append(refs, ref)
-		}
-	} else {
-		targets, err := objParseArgs(ctx, disco, args)
-		if err != nil {
-			return objCommandError(command, err)
-		}
-		selecting := o.all || o.selector != ""
-		listNS := ns
-		if o.allNamespaces {
-			listNS = ""
-		}
-		for _, t := range targets {
-			switch {
-			case len(t.names) > 0 && selecting:
-				return fmt.Errorf("%s: name cannot be provided when a selector is specified", command)
-			case len(t.names) > 0:
-				for _, name := range t.names {
-					ref := objRef{res: t.res, name: name}
-					if t.res.Namespaced {
-						ref.namespace = ns
-					}
-					refs = append(refs, ref)
-				}
-			case !selecting:
-				return usagef("resource(s) were provided, but no name was specified")
-			default:
-				listed, err := objList(ctx, c, t.res, listNS, o.selector)
-				if err != nil {
-					if errs.add(err) {
-						return errs.err()
-					}
-					continue
-				}
-				refs = append(refs, listed...)
-			}
-		}
-		if selecting && len(refs) == 0 && errs.err() == nil {
-			fmt.Fprintln(streams.Out, "No resources found")
-			return nil
-		}
+	selecting := o.all || o.selector != ""
+	refs, err := objSelect(ctx, c, disco, streams.In, command, objSelection{
+		files: o.files, args: args, selecting: selecting, selector: o.selector,
+		allNamespaces: o.allNamespaces, ns: ns, explicit: explicit,
+	}, errs)
+	if err != nil {
+		return err
+	}
+	if !byFile && selecting && len(refs) == 0 && errs.err() == nil {
+		fmt.Fprintln(streams.Out, "No resources found")
+		return nil
 	}
 
 	var deleted []objRef

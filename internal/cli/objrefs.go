@@ -208,6 +208,79 @@ func objList(ctx context.Context, c *client.Client, res client.APIResource, ns, 
 }
 
 // objNoResources is kubectl's message for an empty selection.
+// objSelection is how delete and label pick their objects: from -f manifests,
+// or from TYPE NAME... / TYPE/NAME arguments, or per TYPE by a label selector
+// (selecting: -l or --all) in ns, or in every namespace with allNamespaces.
+type objSelection struct {
+	files         filenameFlags
+	args          []string
+	selecting     bool
+	selector      string
+	allNamespaces bool
+	ns            string
+	explicit      bool // ns came from -n
+}
+
+// objSelect returns the objects sel names. Errors about one object or type go
+// to errs and the others are still returned; an error returned means stop.
+// Objects from manifests carry no state (ref.obj is nil): the file's copy is
+// not the object's current state.
+func objSelect(ctx context.Context, c *client.Client, disco *discovery.Cache, in io.Reader, command string, sel objSelection, errs *objErrors) ([]objRef, error) {
+	var refs []objRef
+	if len(sel.files.paths) > 0 {
+		objs, err := objReadManifests(sel.files.paths, sel.files.recursive, in)
+		if err != nil {
+			return nil, objCommandError(command, err)
+		}
+		for _, m := range objs {
+			ref, err := objFromManifest(ctx, disco, m, sel.ns, sel.explicit)
+			if err != nil {
+				if errs.add(err) {
+					return nil, errs.err()
+				}
+				continue
+			}
+			ref.obj = nil
+			refs = append(refs, ref)
+		}
+		return refs, nil
+	}
+	targets, err := objParseArgs(ctx, disco, sel.args)
+	if err != nil {
+		return nil, objCommandError(command, err)
+	}
+	listNS := sel.ns
+	if sel.allNamespaces {
+		listNS = ""
+	}
+	for _, t := range targets {
+		switch {
+		case len(t.names) > 0 && sel.selecting:
+			return nil, fmt.Errorf("%s: name cannot be provided when a selector is specified", command)
+		case len(t.names) > 0:
+			for _, name := range t.names {
+				ref := objRef{res: t.res, name: name}
+				if t.res.Namespaced {
+					ref.namespace = sel.ns
+				}
+				refs = append(refs, ref)
+			}
+		case !sel.selecting:
+			return nil, usagef("resource(s) were provided, but no name was specified")
+		default:
+			listed, err := objList(ctx, c, t.res, listNS, sel.selector)
+			if err != nil {
+				if errs.add(err) {
+					return nil, errs.err()
+				}
+				continue
+			}
+			refs = append(refs, listed...)
+		}
+	}
+	return refs, nil
+}
+
 func objNoResources(ns string, allNamespaces bool, res client.APIResource) string {
 	if allNamespaces || !res.Namespaced || ns == "" {
 		return "No resources found"

@@ -22,6 +22,7 @@ import (
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/client"
+	"kctl.dev/kctl/internal/jsonenc"
 	"kctl.dev/kctl/printers"
 	"kctl.dev/kctl/printers/jsonpath"
 )
@@ -1027,13 +1028,13 @@ func (p *getJSONParser) value(dst []byte, depth int, metadata bool) ([]byte, err
 			return nil, err
 		}
 		if plain {
-			return getAppendJSONString(dst, tok[1:len(tok)-1]), nil
+			return jsonenc.AppendQuoted(dst, tok[1:len(tok)-1]), nil
 		}
 		var s string
 		if err := json.Unmarshal(tok, &s); err != nil {
 			return nil, errGetJSONSyntax
 		}
-		return getAppendJSONString(dst, s), nil
+		return jsonenc.AppendQuoted(dst, s), nil
 	case c == 't' || c == 'f' || c == 'n':
 		for _, lit := range [...]string{"true", "false", "null"} {
 			if len(p.src)-p.pos >= len(lit) && string(p.src[p.pos:p.pos+len(lit)]) == lit {
@@ -1124,7 +1125,7 @@ func (p *getJSONParser) object(dst []byte, depth int, metadata bool) ([]byte, er
 			dst = append(dst, ',')
 		}
 		dst = p.newline(dst, depth+1)
-		dst = getAppendJSONString(dst, m.key)
+		dst = jsonenc.AppendQuoted(dst, m.key)
 		dst = append(dst, ':', ' ')
 		dst = append(dst, buf[m.start:m.end]...)
 	}
@@ -1273,58 +1274,4 @@ func (p *getJSONParser) skip() error {
 		p.pos++
 	}
 	return nil
-}
-
-// getAppendJSONString appends s quoted as encoding/json quotes it: HTML
-// characters and U+2028/U+2029 escaped, invalid UTF-8 as \ufffd.
-func getAppendJSONString[S string | []byte](dst []byte, s S) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

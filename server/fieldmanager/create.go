@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"kctl.dev/kctl/internal/jsonenc"
 )
 
 // The fast path of Update for a create (no old object, no managed fields to
@@ -240,11 +242,11 @@ func compareKeys(a, b pathElement) int {
 	return strings.Compare(a.text, b.text)
 }
 
-// appendKey appends pe's FieldsV1 key as a JSON string: appendString(b,
+// appendKey appends pe's FieldsV1 key as a JSON string: jsonenc.AppendQuoted(b,
 // pe.encode()) without building the key.
 func appendKey(b []byte, pe pathElement) []byte {
 	b = append(b, '"')
 	b = append(b, elemPrefixes[pe.kind]...)
-	b = appendEscaped(b, pe.text)
+	b = jsonenc.AppendEscaped(b, pe.text)
 	return append(b, '"')
 }

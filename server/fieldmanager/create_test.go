@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"strings"
 	"testing"
 	"time"
 
@@ -268,24 +267,6 @@ func BenchmarkCreatePod(b *testing.B) {
 				batch = batch[:len(batch)-1]
 			}
 		})
-	}
-}
-
-// TestAppendEscaped checks the string escaping against encoding/json's.
-func TestAppendEscaped(t *testing.T) {
-	r := rand.New(rand.NewSource(1))
-	pieces := []string{"a", "Z", " ", "\"", "\\", "<", ">", "&", "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f", "\x7f",
-		"é", "€", "\u2028", "\u2029", "\U0001F600", "\xff", "\xe2\x80", "\xed\xa0\x80", "k:{\"name\":\"x\"}"}
-	for range 20000 {
-		var b strings.Builder
-		for range r.Intn(8) {
-			b.WriteString(pieces[r.Intn(len(pieces))])
-		}
-		s := b.String()
-		want, _ := json.Marshal(s)
-		if got := appendString(nil, s); string(got) != string(want) {
-			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
-		}
 	}
 }
 

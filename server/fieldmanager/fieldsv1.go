@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/internal/jsonenc"
 )
 
 // FieldsV1 is a JSON object: each key a path element under the object's
@@ -159,7 +160,7 @@ func appendFieldsV1(b []byte, s *fieldSet) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, ch.pe.encode())
+		b = jsonenc.AppendQuoted(b, ch.pe.encode())
 		b = append(b, ':', '{')
 		c := ch.set
 		if len(c.children) > 0 {

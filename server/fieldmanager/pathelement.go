@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"kctl.dev/kctl/internal/jsonenc"
 )
 
 // elemKind is the type of a path element, as its FieldsV1 prefix names it.
@@ -226,7 +228,7 @@ func encodeKey(fields []keyField) string {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, f.name)
+		b = jsonenc.AppendQuoted(b, f.name)
 		b = append(b, ':')
 		b = appendJSON(b, f.value)
 	}
@@ -481,7 +483,7 @@ func appendJSON(b []byte, v any) []byte {
 	case nil:
 		return append(b, "null"...)
 	case string:
-		return appendString(b, v)
+		return jsonenc.AppendQuoted(b, v)
 	case bool:
 		return strconv.AppendBool(b, v)
 	case json.Number:
@@ -507,7 +509,7 @@ func appendJSON(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
+			b = jsonenc.AppendQuoted(b, k)
 			b = append(b, ':')
 			b = appendJSON(b, v[k])
 		}
@@ -515,66 +517,6 @@ func appendJSON(b []byte, v any) []byte {
 	}
 	j, _ := json.Marshal(v)
 	return append(b, j...)
-}
-
-// appendString appends s as a JSON string, escaped as encoding/json does
-// (HTML characters included).
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendEscaped(b, s)
-	return append(b, '"')
-}
-
-// appendEscaped appends the inside of the JSON string of s exactly as
-// encoding/json writes it: ", \ and the control characters escaped (\n,
-// \u001f), <, > and & as \u003c, \u003e and \u0026, U+2028 and U+2029
-// escaped, invalid UTF-8 as \ufffd.
-func appendEscaped(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	return append(b, s[start:]...)
 }
 
 // jsonParser reads the small JSON documents of path elements.

@@ -12,7 +12,6 @@ package schema
 import (
 	"encoding/json"
 	"reflect"
-	"sort"
 	"strings"
 	"sync"
 
@@ -188,7 +187,7 @@ func forType(t reflect.Type) *Schema {
 		if s, ok := cache[t]; ok {
 			return s
 		}
-		s := &Schema{Type: Object, Name: SchemaName(t)}
+		s := &Schema{Type: Object, Name: schemaName(t)}
 		cache[t] = s // before the fields: t may refer to itself
 		structSchema(t, s)
 		if m, ok := typeMarkers[t]; ok {
@@ -267,9 +266,9 @@ var packagePrefixes = map[string]string{
 	"kctl.dev/kctl/api/meta":           "io.k8s.apimachinery.pkg.apis.meta.v1",
 }
 
-// SchemaName is the Kubernetes-style name of a named Go type
+// schemaName is the Kubernetes-style name of a named Go type
 // ("io.k8s.api.core.v1.Pod").
-func SchemaName(t reflect.Type) string {
+func schemaName(t reflect.Type) string {
 	prefix, ok := packagePrefixes[t.PkgPath()]
 	if !ok {
 		// A type from elsewhere (a test, a run-time kind): reverse the path's
@@ -285,25 +284,4 @@ func SchemaName(t reflect.Type) string {
 		}
 	}
 	return prefix + "." + t.Name()
-}
-
-// Walk calls fn for s and every schema reachable from it, each named schema
-// once, in a stable order.
-func Walk(s *Schema, fn func(*Schema)) {
-	seen := map[*Schema]bool{}
-	var walk func(*Schema)
-	walk = func(s *Schema) {
-		if s == nil || seen[s] {
-			return
-		}
-		seen[s] = true
-		fn(s)
-		names := append([]string(nil), s.Order...)
-		sort.Strings(names)
-		for _, n := range names {
-			walk(s.Properties[n])
-		}
-		walk(s.Items)
-	}
-	walk(s)
 }

@@ -418,3 +418,24 @@ func TestUpstreamSnapshotShape(t *testing.T) {
 		walk(name, v)
 	}
 }
+
+// Walk calls fn for s and every schema reachable from it, each named schema
+// once, in a stable order.
+func Walk(s *Schema, fn func(*Schema)) {
+	seen := map[*Schema]bool{}
+	var walk func(*Schema)
+	walk = func(s *Schema) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		fn(s)
+		names := append([]string(nil), s.Order...)
+		sort.Strings(names)
+		for _, n := range names {
+			walk(s.Properties[n])
+		}
+		walk(s.Items)
+	}
+	walk(s)
+}

@@ -114,6 +114,29 @@ func (k *Kind) ObjectSchema() *schema.Schema {
 	return k.Schema
 }
 
+// ResetFieldsOf returns the fields a write to subresource ("" for the main
+// resource) leaves as they are: the kind's ResetFields entry, else, for a
+// kind with a status subresource, status on the main resource and everything
+// but status and metadata on the status subresource.
+func (k *Kind) ResetFieldsOf(subresource string) []string {
+	if f, ok := k.ResetFields[subresource]; ok {
+		return f
+	}
+	switch {
+	case subresource == "status":
+		var out []string
+		for _, f := range k.ObjectSchema().Order {
+			if f != "status" && f != "metadata" && f != "apiVersion" && f != "kind" {
+				out = append(out, f)
+			}
+		}
+		return out
+	case subresource == "" && k.Status:
+		return []string{"status"}
+	}
+	return nil
+}
+
 // GroupVersion returns "v1" or "group/v1".
 func (k *Kind) GroupVersion() string {
 	if k.Group == "" {

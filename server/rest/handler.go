@@ -134,7 +134,7 @@ func (h *Handler) writeOptions(r *http.Request, t target) (registry.WriteOptions
 		return registry.WriteOptions{}, err
 	}
 	req := fieldmanager.Request{Manager: manager, APIVersion: t.kind.GroupVersion(), Subresource: t.subresource,
-		Time: time.Now(), ResetFields: resetFields(t), Empty: t.kind.Empty}
+		Time: time.Now(), ResetFields: t.kind.ResetFieldsOf(t.subresource), Empty: t.kind.Empty}
 	s := t.kind.ObjectSchema()
 	return registry.WriteOptions{
 		DryRun: isDryRun(r),

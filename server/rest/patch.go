@@ -212,7 +212,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, store *registry.
 		return
 	}
 	req := fieldmanager.Request{Manager: manager, APIVersion: gv, Kind: kind, Subresource: t.subresource,
-		Time: time.Now(), ResetFields: resetFields(t), Empty: t.kind.Empty}
+		Time: time.Now(), ResetFields: t.kind.ResetFieldsOf(t.subresource), Empty: t.kind.Empty}
 	opts := registry.WriteOptions{DryRun: isDryRun(r)}
 	merge := func(cur map[string]any) (*unstructured.Unstructured, error) {
 		merged, err := fieldmanager.Apply(cur, applied, s, req, force)
@@ -252,29 +252,6 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request, store *registry.
 		writeObject(w, r, http.StatusCreated, out, t.kind, o)
 		return
 	}
-}
-
-// resetFields are the fields a write to t leaves as they are: the kind's
-// own list, else status on the main resource of a kind with a status
-// subresource, and everything but status and metadata on the status
-// subresource.
-func resetFields(t target) []string {
-	if f, ok := t.kind.ResetFields[t.subresource]; ok {
-		return f
-	}
-	switch {
-	case t.subresource == "status":
-		var out []string
-		for _, f := range t.kind.ObjectSchema().Order {
-			if f != "status" && f != "metadata" && f != "apiVersion" && f != "kind" {
-				out = append(out, f)
-			}
-		}
-		return out
-	case t.subresource == "" && t.kind.Status:
-		return []string{"status"}
-	}
-	return nil
 }
 
 // applyError turns a field manager error into a Status: conflicts are 409

@@ -153,3 +153,46 @@ func benchListPods(b *testing.B, client *http.Client, url string, want int) int6
 	}
 	return int64(len(body))
 }
+
+// BenchmarkListPodsTable lists 10,000 pods as kubectl get does: Table pages of
+// 500 with the rows' object metadata, following the continue tokens.
+func BenchmarkListPodsTable(b *testing.B) {
+	const pods = 10_000
+	url, client := startBench(b, benchBackends[0].open)
+	benchCreatePods(b, client, url, pods)
+	for _, include := range []string{"Metadata", "None"} {
+		b.Run("includeObject="+include, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rows, cont := 0, ""
+				for {
+					req, err := http.NewRequest(http.MethodGet, url+"/api/v1/pods?limit=500&includeObject="+include+"&continue="+cont, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					req.Header.Set("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var page struct {
+						Rows     []json.RawMessage
+						Metadata struct{ Continue string }
+					}
+					err = json.NewDecoder(resp.Body).Decode(&page)
+					resp.Body.Close()
+					if err != nil || resp.StatusCode != http.StatusOK {
+						b.Fatalf("list: %s %v", resp.Status, err)
+					}
+					rows += len(page.Rows)
+					if cont = page.Metadata.Continue; cont == "" {
+						break
+					}
+				}
+				if rows != pods {
+					b.Fatalf("listed %d rows, want %d", rows, pods)
+				}
+			}
+		})
+	}
+}

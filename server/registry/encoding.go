@@ -141,3 +141,28 @@ func jsonStringLen(b []byte) int {
 	}
 	return -1
 }
+
+// jsonValueLen returns the length of the JSON object or array at the start of
+// b, or -1 when it does not end. b is JSON the registry wrote, so the value is
+// known to be well formed: only strings and nesting need following.
+func jsonValueLen(b []byte) int {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			n := jsonStringLen(b[i:])
+			if n < 0 {
+				return -1
+			}
+			i += n - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}

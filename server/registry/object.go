@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/json"
 	"strconv"
 	"sync"
 
@@ -41,4 +42,20 @@ func objectFrom(u *unstructured.Unstructured, stored []byte, rev int64) *Object 
 func (o *Object) Unstructured() (*unstructured.Unstructured, error) {
 	o.once.Do(func() { o.u, o.err = unstructured.Decode(o.Raw) })
 	return o.u, o.err
+}
+
+// RawMetadata returns the JSON of the object's metadata (resourceVersion
+// included), cut from Raw without decoding it when Raw is in the stored
+// layout. The result may share Raw's memory: do not modify it.
+func (o *Object) RawMetadata() ([]byte, error) {
+	if at := metadataBodyOffset(o.Raw); at >= 0 {
+		if n := jsonValueLen(o.Raw[at-1:]); n > 0 {
+			return o.Raw[at-1 : at-1+n : at-1+n], nil
+		}
+	}
+	u, err := unstructured.Decode(o.Raw)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(u.Metadata())
 }

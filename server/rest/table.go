@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	apierrors "kctl.dev/kctl/api/errors"
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/internal/jsonenc"
 	"kctl.dev/kctl/server/registry"
 )
 
@@ -32,27 +34,49 @@ func includeObject(r *http.Request) (string, error) {
 
 // buildTable renders objects as a meta.k8s.io Table. withColumns is false for
 // watch events after the first, which need no column definitions.
+//
+// The Table is written by hand, field for field what encoding/json makes of
+// meta.Table: a list page of pods spends its time here, and a row's object is
+// already JSON (Object: the stored bytes; Metadata: the metadata cut from
+// them), which encoding/json would check and copy once more.
 func buildTable(r *http.Request, out output, k *registry.Kind, objs []*registry.Object, rv, cont string, withColumns bool) ([]byte, error) {
 	include, err := includeObject(r)
 	if err != nil {
 		return nil, err
 	}
-	t := meta.Table{
-		TypeMeta: meta.TypeMeta{Kind: "Table", APIVersion: "meta.k8s.io/" + out.tableVersion},
-		ListMeta: meta.ListMeta{ResourceVersion: rv, Continue: cont},
-		Rows:     make([]meta.TableRow, 0, len(objs)),
-	}
 	cols := k.Columns
 	if len(cols) == 0 {
 		cols = defaultColumns
 	}
-	if withColumns {
-		t.ColumnDefinitions = cols
-	} else {
-		t.ColumnDefinitions = []meta.TableColumnDefinition{}
+	if !withColumns {
+		cols = []meta.TableColumnDefinition{}
 	}
-	now := time.Now()
+	head, err := json.Marshal(struct {
+		meta.TypeMeta `json:",inline"`
+		meta.ListMeta `json:"metadata"`
+		Columns       []meta.TableColumnDefinition `json:"columnDefinitions"`
+	}{
+		TypeMeta: meta.TypeMeta{Kind: "Table", APIVersion: "meta.k8s.io/" + out.tableVersion},
+		ListMeta: meta.ListMeta{ResourceVersion: rv, Continue: cont},
+		Columns:  cols,
+	})
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	size := len(head) + 16
 	for _, o := range objs {
+		size += 128
+		if include == "Object" {
+			size += len(o.Raw)
+		} else if include == "Metadata" {
+			size += len(o.Raw) / 2
+		}
+	}
+	b := make([]byte, 0, size)
+	b = append(b, head[:len(head)-1]...) // without its closing brace
+	b = append(b, `,"rows":[`...)
+	now := time.Now()
+	for i, o := range objs {
 		// Decoded here, not through o.Unstructured(): o may live in the watch
 		// cache, which must not keep a decoded copy of every object it serves.
 		u, err := unstructured.Decode(o.Raw)
@@ -65,27 +89,63 @@ func buildTable(r *http.Request, out output, k *registry.Kind, objs []*registry.
 		} else {
 			cells = k.Cells(u, now)
 		}
-		row := meta.TableRow{Cells: cells}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"cells":`...)
+		if b, err = appendCells(b, cells); err != nil {
+			return nil, apierrors.NewInternalError(err)
+		}
 		switch include {
 		case "Object":
-			row.Object = o.Raw
+			b = append(b, `,"object":`...)
+			b = append(b, o.Raw...)
 		case "Metadata":
-			pm := map[string]any{
-				"kind":       "PartialObjectMetadata",
-				"apiVersion": "meta.k8s.io/v1",
-				"metadata":   u.Metadata(),
-			}
-			b, err := json.Marshal(pm)
+			md, err := o.RawMetadata()
 			if err != nil {
 				return nil, apierrors.NewInternalError(err)
 			}
-			row.Object = b
+			b = append(b, `,"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":`...)
+			b = append(b, md...)
+			b = append(b, '}')
 		}
-		t.Rows = append(t.Rows, row)
+		b = append(b, '}')
 	}
-	b, err := json.Marshal(t)
-	if err != nil {
-		return nil, apierrors.NewInternalError(err)
+	return append(b, "]}"...), nil
+}
+
+// appendCells appends a row's cells as a JSON array: the strings and
+// integers the kinds' Cells make directly, anything else through
+// encoding/json.
+func appendCells(b []byte, cells []any) ([]byte, error) {
+	if cells == nil {
+		return append(b, "null"...), nil
 	}
-	return b, nil
+	b = append(b, '[')
+	for i, c := range cells {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch v := c.(type) {
+		case string:
+			b = jsonenc.AppendQuoted(b, v)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int32:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		case nil:
+			b = append(b, "null"...)
+		default:
+			j, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, j...)
+		}
+	}
+	return append(b, ']'), nil
 }

@@ -129,10 +129,12 @@ func isDryRun(r *http.Request) bool { return len(r.URL.Query()["dryRun"]) > 0 }
 // dry run, and the field ownership the write takes (an "Update" by the
 // request's field manager).
 func (h *Handler) writeOptions(r *http.Request, t target) (registry.WriteOptions, error) {
-	manager := managerName(r)
-	if err := validateManager(manager); err != nil {
-		return registry.WriteOptions{}, err
+	if m := r.URL.Query().Get("fieldManager"); m != "" {
+		if err := validateManager(m); err != nil {
+			return registry.WriteOptions{}, err
+		}
 	}
+	manager := managerName(r)
 	req := fieldmanager.Request{Manager: manager, APIVersion: t.kind.GroupVersion(), Subresource: t.subresource,
 		Time: time.Now(), ResetFields: t.kind.ResetFieldsOf(t.subresource), Empty: t.kind.Empty}
 	s := t.kind.ObjectSchema()

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"sigs.k8s.io/yaml"
@@ -279,29 +281,43 @@ func invalidPatchOptions(errs ...*validation.Error) error {
 	return apierrors.NewInvalid("meta.k8s.io", "PatchOptions", "", validation.ErrorList(errs))
 }
 
-// validateManager checks a fieldManager value as kube-apiserver does.
+// validateManager checks a fieldManager parameter as kube-apiserver does:
+// at most 128 bytes, printable characters only. A name taken from the
+// User-Agent is never checked: managerName makes it valid.
 func validateManager(m string) error {
-	if len(m) > 128 {
+	if len(m) > maxManagerLen {
 		return invalidPatchOptions(validation.Invalid("fieldManager", m, "must be no more than 128 characters"))
 	}
 	for _, c := range m {
-		if c < ' ' || c > '~' {
+		if !unicode.IsPrint(c) {
 			return invalidPatchOptions(validation.Invalid("fieldManager", m, "must only contain printable characters"))
 		}
 	}
 	return nil
 }
 
+// maxManagerLen is the longest field manager name, in bytes.
+const maxManagerLen = 128
+
 // managerName is the field manager of a write that is not an apply: the
 // fieldManager parameter, else the client's name from its User-Agent
-// ("kubectl/v1.32.0 (linux/amd64) ..." -> "kubectl"), as kube-apiserver names it.
+// ("kubectl/v1.32.0 (linux/amd64) ..." -> "kubectl"), as kube-apiserver names
+// it: what precedes the first '/', without its unprintable characters, cut to
+// 128 bytes at a character boundary.
 func managerName(r *http.Request) string {
 	if m := r.URL.Query().Get("fieldManager"); m != "" {
 		return m
 	}
 	ua, _, _ := strings.Cut(r.Header.Get("User-Agent"), "/")
-	if len(ua) > 128 {
-		ua = ua[:128]
+	var b strings.Builder
+	for _, c := range ua {
+		if !unicode.IsPrint(c) {
+			continue
+		}
+		if b.Len()+utf8.RuneLen(c) > maxManagerLen {
+			break
+		}
+		b.WriteRune(c)
 	}
-	return ua
+	return b.String()
 }

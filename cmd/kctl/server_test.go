@@ -236,10 +236,10 @@ func TestServerRefusesBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--listen=0.0.0.0:0"}, "kctl server: --listen must be a loopback address until authentication exists"},
-		{[]string{"--listen=:0"}, "kctl server: --listen must be a loopback address until authentication exists"},
-		{[]string{"--listen=[::]:0"}, "kctl server: --listen must be a loopback address until authentication exists"},
-		{[]string{"--storage=etcd"}, `kctl server: --storage must be bolt or memory, not "etcd"`},
+		{[]string{"--listen=0.0.0.0:0"}, "error: --listen must be a loopback address until authentication exists"},
+		{[]string{"--listen=:0"}, "error: --listen must be a loopback address until authentication exists"},
+		{[]string{"--listen=[::]:0"}, "error: --listen must be a loopback address until authentication exists"},
+		{[]string{"--storage=etcd"}, `error: --storage must be bolt or memory, not "etcd"`},
 	}
 	bin := kctlBinary(t)
 	for _, tt := range tests {
@@ -279,7 +279,7 @@ func TestServerRefusesADataDirInUse(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("second server: %v, want exit status 1", err)
 	}
-	want := "kctl server: " + filepath.Join(dataDir, "kctl.db") + " is in use by another process"
+	want := "error: " + filepath.Join(dataDir, "kctl.db") + " is in use by another process"
 	if got := stderr.String(); !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 1 {
 		t.Errorf("stderr = %q, want one line starting %q", got, want)
 	}

@@ -51,10 +51,10 @@ func newCmdAPIResources(f *Factory, streams IOStreams) *cobra.Command {
 
   # Print the supported API resources with a specific APIGroup
   kctl api-resources --api-group=rbac.authorization.k8s.io`,
-		Args: cobra.NoArgs,
+		Args: noArgs("unexpected arguments", true),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.namespacedSet = cmd.Flags().Changed("namespaced")
-			return getCommandError("kctl api-resources", o.run(cmd.Context(), f, streams))
+			return o.run(cmd.Context(), f, streams)
 		},
 	}
 	fs := cmd.Flags()
@@ -84,16 +84,12 @@ func (o *apiResourcesOptions) run(ctx context.Context, f *Factory, streams IOStr
 	if err != nil {
 		return err
 	}
-	c, err := f.Client()
-	if err != nil {
-		return err
-	}
 	if !o.Cached {
 		disco.Invalidate()
 	}
 	all, err := disco.Resources(ctx)
 	if err != nil {
-		return getConnError(c, err)
+		return err
 	}
 	resources := o.filter(all)
 	apiResourcesSort(resources, o.SortBy)

@@ -52,8 +52,8 @@ func TestAPIResources(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"api-resources", "-o", "json"}, "kctl api-resources: --output json is not available\n"},
-		{[]string{"api-resources", "--sort-by", "age"}, "kctl api-resources: --sort-by accepts only name or kind\n"},
+		{[]string{"api-resources", "-o", "json"}, "error: --output json is not available\n"},
+		{[]string{"api-resources", "--sort-by", "age"}, "error: --sort-by accepts only name or kind\n"},
 	} {
 		if r := e.kctl(t, tc.args...); r.code != 1 || r.stderr != tc.want {
 			t.Errorf("%q: %v, want exit 1 and %q", tc.args, r, tc.want)

@@ -40,7 +40,7 @@ func newCmdApply(f *Factory, streams IOStreams) *cobra.Command {
 
   # See what the server would do, without storing anything
   kctl apply -f deploy.yaml --dry-run=server`,
-		Args: cobra.NoArgs,
+		Args: noArgs("Unexpected args", true),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return o.run(cmd.Context(), f, streams)
 		},
@@ -55,15 +55,14 @@ func newCmdApply(f *Factory, streams IOStreams) *cobra.Command {
 }
 
 func (o *applyOptions) run(ctx context.Context, f *Factory, streams IOStreams) error {
-	const command = "kctl apply"
 	if len(o.files.paths) == 0 {
-		return usagef("must specify one of -f and -k")
+		return errors.New("must specify one of -f and -k")
 	}
 	if !o.serverSide {
 		return usagef("--server-side=false is not supported: kctl apply is server-side apply")
 	}
 	if o.dryRun == dryRunClient {
-		return usagef("--dry-run=client doesn't work with server-side apply (did you mean --dry-run=server instead?)")
+		return errors.New("--dry-run=client doesn't work with server-side apply (did you mean --dry-run=server instead?)")
 	}
 	if o.fieldManager == "" {
 		return usagef("--field-manager must not be empty")
@@ -74,13 +73,13 @@ func (o *applyOptions) run(ctx context.Context, f *Factory, streams IOStreams) e
 	}
 	objs, err := objReadManifests(o.files.paths, o.files.recursive, streams.In)
 	if err != nil {
-		return objCommandError(command, err)
+		return err
 	}
-	c, disco, ns, explicit, err := objConnect(f, command)
+	c, disco, ns, explicit, err := objConnect(f)
 	if err != nil {
 		return err
 	}
-	errs := &objErrors{command: command, errOut: streams.ErrOut}
+	errs := &objErrors{errOut: streams.ErrOut}
 	opts := client.ApplyOptions{
 		FieldManager:    o.fieldManager,
 		Force:           o.forceConflicts,

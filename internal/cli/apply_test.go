@@ -187,12 +187,11 @@ func TestApply(t *testing.T) {
 			},
 		},
 		{
-			name: "namespace flag that contradicts the object",
-			args: []string{"apply", "-f", "testdata/apply/other-namespace.yaml", "-n", "default"},
-			stderr: `error: the namespace from the provided object "kube-system" does not match the namespace "default". You must pass '--namespace=kube-system' to perform this operation.` + "\n" +
-				"See 'kctl apply -h' for help and examples\n",
-			code:  1,
-			check: func(t *testing.T) { e.cmdAbsent(t, "ConfigMap", "kube-system", "elsewhere") },
+			name:   "namespace flag that contradicts the object",
+			args:   []string{"apply", "-f", "testdata/apply/other-namespace.yaml", "-n", "default"},
+			stderr: `error: the namespace from the provided object "kube-system" does not match the namespace "default". You must pass '--namespace=kube-system' to perform this operation.` + "\n",
+			code:   1,
+			check:  func(t *testing.T) { e.cmdAbsent(t, "ConfigMap", "kube-system", "elsewhere") },
 		},
 		{
 			name:   "the object's namespace",
@@ -204,7 +203,7 @@ func TestApply(t *testing.T) {
 			name:   "an error does not stop the other objects",
 			args:   []string{"apply", "-f", "testdata/apply/unknown-kind.yaml", "-f", "testdata/apply/unknown-field.yaml", "-f", "testdata/apply/dir/a.yaml"},
 			stdout: "configmap/dir-a unchanged\n",
-			stderr: `kctl apply: resource mapping not found for name: "gadget" namespace: "" from "testdata/apply/unknown-kind.yaml": no matches for kind "Widget" in version "example.com/v1"; ensure CRDs are installed first` + "\n" +
+			stderr: `error: resource mapping not found for name: "gadget" namespace: "" from "testdata/apply/unknown-kind.yaml": no matches for kind "Widget" in version "example.com/v1"; ensure CRDs are installed first` + "\n" +
 				`Error from server (BadRequest): ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dat"` + "\n",
 			code:  1,
 			check: func(t *testing.T) { e.cmdAbsent(t, "ConfigMap", "default", "typo") },
@@ -223,26 +222,27 @@ func TestApply(t *testing.T) {
 		{
 			name:   "an object without a name",
 			args:   []string{"apply", "-f", "testdata/apply/generate-name.yaml"},
-			stderr: `kctl apply: error when applying "testdata/apply/generate-name.yaml": the ConfigMap has no name (server-side apply needs metadata.name)` + "\n",
+			stderr: `error: error when applying "testdata/apply/generate-name.yaml": the ConfigMap has no name (server-side apply needs metadata.name)` + "\n",
 			code:   1,
 		},
 		{
 			name:   "a missing file",
 			args:   []string{"apply", "-f", "testdata/apply/nope.yaml"},
-			stderr: `kctl apply: the path "testdata/apply/nope.yaml" does not exist` + "\n",
+			stderr: `error: the path "testdata/apply/nope.yaml" does not exist` + "\n",
 			code:   1,
 		},
 		{
 			name:   "client dry run",
 			args:   []string{"apply", "-f", "testdata/apply/web.yaml", "--dry-run=client"},
-			stderr: "error: --dry-run=client doesn't work with server-side apply (did you mean --dry-run=server instead?)\nSee 'kctl apply -h' for help and examples\n",
+			stderr: "error: --dry-run=client doesn't work with server-side apply (did you mean --dry-run=server instead?)\n",
 			code:   1,
 		},
 		{
-			name:   "a bad dry-run value",
-			args:   []string{"apply", "-f", "testdata/apply/web.yaml", "--dry-run=maybe"},
-			stderr: `kctl apply: invalid argument "maybe" for "--dry-run" flag: invalid dry-run value (maybe). Must be "none", "server", or "client"` + "\n",
-			code:   1,
+			name: "a bad dry-run value",
+			args: []string{"apply", "-f", "testdata/apply/web.yaml", "--dry-run=maybe"},
+			stderr: `Error: invalid argument "maybe" for "--dry-run" flag: invalid dry-run value (maybe). Must be "none", "server", or "client"` + "\n" +
+				"See 'kctl apply --help' for usage.\n",
+			code: 1,
 		},
 		{
 			name:   "client-side apply",
@@ -253,7 +253,7 @@ func TestApply(t *testing.T) {
 		{
 			name:   "no file",
 			args:   []string{"apply"},
-			stderr: "error: must specify one of -f and -k\nSee 'kctl apply -h' for help and examples\n",
+			stderr: "error: must specify one of -f and -k\n",
 			code:   1,
 		},
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +25,13 @@ func newCmdConfig(f *Factory, streams IOStreams) *cobra.Command {
 			"--kubeconfig alone if given; else the files listed in $KUBECONFIG, merged (for\n" +
 			"each cluster, user and context name, and for current-context, the first file\n" +
 			"that sets it wins); else ~/.kube/config.",
-		Args: cobra.NoArgs,
+		// kubectl's words for a subcommand it does not have.
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q", args[0])
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(
@@ -53,24 +60,23 @@ func newCmdConfigView(f *Factory, streams IOStreams) *cobra.Command {
 
   # Only what the current context uses, with its secrets
   kctl config view --minify --raw`,
-		Args: cobra.NoArgs,
+		Args: noArgs("unexpected arguments", true),
 		RunE: func(*cobra.Command, []string) error {
-			const command = "kctl config view"
 			if output != "yaml" && output != "json" {
-				return usagef("unable to match a printer suitable for the output format %q, allowed formats are: json,yaml", output)
+				return fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,yaml", output)
 			}
 			k, err := configRead(f)
 			if err != nil {
-				return objCommandError(command, err)
+				return err
 			}
 			if minify {
 				if err := k.Minify(f.Flags.Context); err != nil {
-					return objCommandError(command, err)
+					return err
 				}
 			}
 			if flatten {
 				if err := k.Flatten(); err != nil {
-					return objCommandError(command, err)
+					return err
 				}
 			}
 			doc := k.Document(raw || flatten)
@@ -82,7 +88,7 @@ func newCmdConfigView(f *Factory, streams IOStreams) *cobra.Command {
 				out, err = yaml.Marshal(doc)
 			}
 			if err != nil {
-				return objCommandError(command, err)
+				return err
 			}
 			_, err = streams.Out.Write(out)
 			return err
@@ -107,13 +113,12 @@ func newCmdConfigGetContexts(f *Factory, streams IOStreams) *cobra.Command {
   # Describe one context
   kctl config get-contexts my-context`,
 		RunE: func(_ *cobra.Command, args []string) error {
-			const command = "kctl config get-contexts"
 			if output != "" && output != "name" {
-				return usagef("output must be one of '' or 'name': %s", output)
+				return fmt.Errorf("--output %s is not available in kctl config get-contexts; resetting to default output format", output)
 			}
 			k, err := configRead(f)
 			if err != nil {
-				return objCommandError(command, err)
+				return err
 			}
 			var show []client.NamedEntry
 			var missing []string
@@ -134,8 +139,21 @@ func newCmdConfigGetContexts(f *Factory, streams IOStreams) *cobra.Command {
 			} else if err := configContextsTable(streams.Out, k.CurrentContext, show, noHeaders); err != nil {
 				return err
 			}
-			if len(missing) > 0 {
-				return fmt.Errorf("%s: context %s not found", command, strings.Join(missing, ", "))
+			// kubectl's aggregate: one error as any other, several each
+			// on its own line.
+			switch len(missing) {
+			case 0:
+			case 1:
+				return fmt.Errorf("context %s not found", missing[0])
+			default:
+				var b strings.Builder
+				for i, name := range missing {
+					if i > 0 {
+						b.WriteByte('\n')
+					}
+					fmt.Fprintf(&b, "context %s not found", name)
+				}
+				return &bareError{b.String()}
 			}
 			return nil
 		},
@@ -168,15 +186,14 @@ func newCmdConfigCurrentContext(f *Factory, streams IOStreams) *cobra.Command {
 		Use:     "current-context",
 		Short:   "Display the current-context",
 		Example: "  kctl config current-context",
-		Args:    cobra.NoArgs,
+		Args:    noArgs("unexpected arguments", true),
 		RunE: func(*cobra.Command, []string) error {
-			const command = "kctl config current-context"
 			k, err := configRead(f)
 			if err != nil {
-				return objCommandError(command, err)
+				return err
 			}
 			if k.CurrentContext == "" {
-				return fmt.Errorf("%s: current-context is not set", command)
+				return errors.New("current-context is not set")
 			}
 			fmt.Fprintln(streams.Out, k.CurrentContext)
 			return nil
@@ -194,20 +211,19 @@ func newCmdConfigUseContext(f *Factory, streams IOStreams) *cobra.Command {
 			"only one when there is one); else to ~/.kube/config.",
 		Example: "  kctl config use-context minikube",
 		RunE: func(_ *cobra.Command, args []string) error {
-			const command = "kctl config use-context"
 			if len(args) != 1 {
 				return usagef("Unexpected args: %v", args)
 			}
 			name := args[0]
 			k, err := configRead(f)
 			if err != nil {
-				return objCommandError(command, err)
+				return err
 			}
 			if k.Context(name) == nil {
-				return fmt.Errorf("%s: no context exists with the name: %q", command, name)
+				return fmt.Errorf("no context exists with the name: %q", name)
 			}
 			if _, err := client.SetCurrentContext(f.Flags.Kubeconfig, name); err != nil {
-				return objCommandError(command, err)
+				return err
 			}
 			fmt.Fprintf(streams.Out, "Switched to context %q.\n", name)
 			return nil

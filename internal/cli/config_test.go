@@ -117,11 +117,11 @@ func TestConfigUseContext(t *testing.T) {
 		},
 		{
 			name: "unknown context", files: []string{"a.yaml", "b.yaml"}, explicit: -1, context: "nope",
-			wantFile: -1, wantErr: "kctl config use-context: no context exists with the name: \"nope\"\n", wantAfter: "dev",
+			wantFile: -1, wantErr: "error: no context exists with the name: \"nope\"\n", wantAfter: "dev",
 		},
 		{
 			name: "no file at all", files: []string{"-", "-"}, explicit: -1, context: "dev",
-			wantFile: -1, wantErr: "kctl config use-context: no context exists with the name: \"dev\"\n",
+			wantFile: -1, wantErr: "error: no context exists with the name: \"dev\"\n",
 		},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -33,7 +34,7 @@ func newCmdCreate(f *Factory, streams IOStreams) *cobra.Command {
 
   # Create from standard input, checked by the server but not stored
   cat pod.json | kctl create -f - --dry-run=server`,
-		Args: cobra.NoArgs,
+		Args: noArgs("Unexpected args", true),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return o.run(cmd.Context(), f, streams)
 		},
@@ -46,9 +47,8 @@ func newCmdCreate(f *Factory, streams IOStreams) *cobra.Command {
 }
 
 func (o *createOptions) run(ctx context.Context, f *Factory, streams IOStreams) error {
-	const command = "kctl create"
 	if len(o.files.paths) == 0 {
-		return usagef("must specify one of -f and -k")
+		return errors.New("must specify one of -f and -k")
 	}
 	if err := refuseClientDryRun(o.dryRun); err != nil {
 		return err
@@ -59,13 +59,13 @@ func (o *createOptions) run(ctx context.Context, f *Factory, streams IOStreams) 
 	}
 	objs, err := objReadManifests(o.files.paths, o.files.recursive, streams.In)
 	if err != nil {
-		return objCommandError(command, err)
+		return err
 	}
-	c, disco, ns, explicit, err := objConnect(f, command)
+	c, disco, ns, explicit, err := objConnect(f)
 	if err != nil {
 		return err
 	}
-	errs := &objErrors{command: command, errOut: streams.ErrOut}
+	errs := &objErrors{errOut: streams.ErrOut}
 	opts := client.CreateOptions{
 		WriteOptions:    client.WriteOptions{DryRun: o.dryRun == dryRunServer, FieldManager: o.fieldManager},
 		FieldValidation: validation,

@@ -83,13 +83,13 @@ func TestCreate(t *testing.T) {
 		{
 			name:   "namespace mismatch",
 			args:   []string{"create", "-f", "testdata/apply/other-namespace.yaml", "--namespace", "kube-public"},
-			stderr: `error: the namespace from the provided object "kube-system" does not match the namespace "kube-public". You must pass '--namespace=kube-system' to perform this operation.` + "\nSee 'kctl create -h' for help and examples\n",
+			stderr: `error: the namespace from the provided object "kube-system" does not match the namespace "kube-public". You must pass '--namespace=kube-system' to perform this operation.` + "\n",
 			code:   1,
 		},
 		{
 			name:   "no file",
 			args:   []string{"create"},
-			stderr: "error: must specify one of -f and -k\nSee 'kctl create -h' for help and examples\n",
+			stderr: "error: must specify one of -f and -k\n",
 			code:   1,
 		},
 		{
@@ -101,7 +101,7 @@ func TestCreate(t *testing.T) {
 		{
 			name:   "bad validate",
 			args:   []string{"create", "-f", "testdata/apply/web.yaml", "--validate=sometimes"},
-			stderr: "error: invalid - validate option \"sometimes\"; must be one of: strict (or true), warn, ignore (or false)\nSee 'kctl create -h' for help and examples\n",
+			stderr: "error: invalid - validate option \"sometimes\"; must be one of: strict (or true), warn, ignore (or false)\n",
 			code:   1,
 		},
 	}

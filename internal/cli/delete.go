@@ -73,17 +73,26 @@ func newCmdDelete(f *Factory, streams IOStreams) *cobra.Command {
 }
 
 func (o *deleteOptions) run(ctx context.Context, f *Factory, streams IOStreams, args []string, ignoreSet bool) error {
-	const command = "kctl delete"
 	byFile := len(o.files.paths) > 0
 	switch {
 	case byFile && len(args) > 0:
-		return usagef("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
+		return errors.New("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
 	case !byFile && len(args) == 0:
-		return usagef("You must provide one or more resources by argument or filename.")
+		// kubectl's hint here is examples rather than -h.
+		return &usageError{
+			msg: "You must provide one or more resources by argument or filename.",
+			hint: "Example resource specifications include:\n" +
+				"   '-f rsrc.yaml'\n" +
+				"   '--filename=rsrc.json'\n" +
+				"   '<resource> <name>'\n" +
+				"   '<resource>'",
+		}
 	case o.all && o.selector != "":
-		return usagef("setting 'all' parameter but found a non empty selector.")
-	case o.now && o.gracePeriod >= 0 || o.force && o.gracePeriod > 0:
-		return usagef("--now and --force cannot be used with --grace-period")
+		return errors.New("setting 'all' parameter but found a non empty selector.")
+	case o.now && o.gracePeriod >= 0:
+		return errors.New("--now and --grace-period cannot be specified together")
+	case o.force && o.gracePeriod > 0:
+		return errors.New("--force and --grace-period greater than 0 cannot be specified together")
 	}
 	if err := refuseClientDryRun(o.dryRun); err != nil {
 		return err
@@ -110,14 +119,14 @@ func (o *deleteOptions) run(ctx context.Context, f *Factory, streams IOStreams, 
 		o.ignoreNotFound = true
 	}
 
-	c, disco, ns, explicit, err := objConnect(f, command)
+	c, disco, ns, explicit, err := objConnect(f)
 	if err != nil {
 		return err
 	}
-	errs := &objErrors{command: command, errOut: streams.ErrOut}
+	errs := &objErrors{errOut: streams.ErrOut}
 
 	selecting := o.all || o.selector != ""
-	refs, err := objSelect(ctx, c, disco, streams.In, command, objSelection{
+	refs, err := objSelect(ctx, c, disco, streams.In, objSelection{
 		files: o.files, args: args, selecting: selecting, selector: o.selector,
 		allNamespaces: o.allNamespaces, ns: ns, explicit: explicit,
 	}, errs)
@@ -175,7 +184,7 @@ func deletePolicy(cascade string) (string, error) {
 	case "orphan", "false":
 		return meta.DeletePropagationOrphan, nil
 	}
-	return "", usagef(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, cascade)
+	return "", fmt.Errorf(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, cascade)
 }
 
 // deleteWaitGone waits until the deleted object is gone: read it, and while

@@ -146,43 +146,60 @@ func TestDelete(t *testing.T) {
 		{
 			name:   "unknown type",
 			args:   []string{"delete", "widgets", "w"},
-			stderr: `kctl delete: the server doesn't have a resource type "widgets"` + "\n",
+			stderr: `error: the server doesn't have a resource type "widgets"` + "\n",
 			code:   1,
 		},
 		{
-			name:   "nothing named",
-			args:   []string{"delete"},
-			stderr: "error: You must provide one or more resources by argument or filename.\nSee 'kctl delete -h' for help and examples\n",
-			code:   1,
+			name: "nothing named",
+			args: []string{"delete"},
+			stderr: "error: You must provide one or more resources by argument or filename.\n" +
+				"Example resource specifications include:\n" +
+				"   '-f rsrc.yaml'\n" +
+				"   '--filename=rsrc.json'\n" +
+				"   '<resource> <name>'\n" +
+				"   '<resource>'\n",
+			code: 1,
 		},
 		{
 			name:   "a type without names",
 			args:   []string{"delete", "pods"},
-			stderr: "error: resource(s) were provided, but no name was specified\nSee 'kctl delete -h' for help and examples\n",
+			stderr: "error: resource(s) were provided, but no name was specified\n",
 			code:   1,
 		},
 		{
 			name:   "names and a selector",
 			args:   []string{"delete", "pods", "web", "-l", "app=web"},
-			stderr: "kctl delete: name cannot be provided when a selector is specified\n",
+			stderr: "error: name cannot be provided when a selector is specified\n",
 			code:   1,
 		},
 		{
 			name:   "all and a selector",
 			args:   []string{"delete", "pods", "--all", "-l", "app=web"},
-			stderr: "error: setting 'all' parameter but found a non empty selector.\nSee 'kctl delete -h' for help and examples\n",
+			stderr: "error: setting 'all' parameter but found a non empty selector.\n",
 			code:   1,
 		},
 		{
 			name:   "files and names",
 			args:   []string{"delete", "-f", "testdata/apply/web.yaml", "cm", "x"},
-			stderr: "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\nSee 'kctl delete -h' for help and examples\n",
+			stderr: "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n",
+			code:   1,
+		},
+		{
+			name:   "now and a grace period",
+			args:   []string{"delete", "cm", "x", "--now", "--grace-period=3"},
+			stderr: "error: --now and --grace-period cannot be specified together\n",
+			code:   1,
+		},
+		{
+			name:   "force and a grace period",
+			args:   []string{"delete", "cm", "x", "--force", "--grace-period=3"},
+			stderr: "error: --force and --grace-period greater than 0 cannot be specified together\n",
 			code:   1,
 		},
 		{
 			name:   "bad cascade",
 			args:   []string{"delete", "cm", "x", "--cascade=sideways"},
-			stderr: `error: invalid cascade value (sideways). Must be "background", "foreground", or "orphan"` + "\nSee 'kctl delete -h' for help and examples\n",
+			stderr: `error: invalid cascade value (sideways). Must be "background", "foreground", or "orphan"` + "\n",
 			code:   1,
 		},
 	}
@@ -210,7 +227,7 @@ func TestDeleteWaits(t *testing.T) {
 	e.load(t, "held", held)
 
 	got := e.kctl(t, "", "delete", "cm", "held", "--timeout=50ms")
-	cmdCheck(t, "timeout", got, `configmap "held" deleted`+"\n", "kctl delete: timed out waiting for the deletion of configmap/held\n", 1)
+	cmdCheck(t, "timeout", got, `configmap "held" deleted`+"\n", "error: timed out waiting for the deletion of configmap/held\n", 1)
 
 	cms := e.res(t, "ConfigMap", "default")
 	cur, err := cms.Get(t.Context(), "held")

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -63,19 +64,18 @@ func newCmdDescribe(f *Factory, streams IOStreams) *cobra.Command {
 }
 
 func (o *describeOptions) run(ctx context.Context, f *Factory, streams IOStreams, args []string) error {
-	const command = "kctl describe"
 	byFile := len(o.files.paths) > 0
 	switch {
 	case byFile && len(args) > 0:
-		return usagef("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
+		return errors.New("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
 	case !byFile && len(args) == 0:
-		return usagef(`You must specify the type of resource to describe. Use "kctl api-resources" for a complete list of supported resources.`)
+		return errors.New(`You must specify the type of resource to describe. Use "kctl api-resources" for a complete list of supported resources.`)
 	}
-	c, disco, ns, explicit, err := objConnect(f, command)
+	c, disco, ns, explicit, err := objConnect(f)
 	if err != nil {
 		return err
 	}
-	errs := &objErrors{command: command, errOut: streams.ErrOut}
+	errs := &objErrors{errOut: streams.ErrOut}
 	d := &describe.Describer{Client: c, ShowEvents: o.showEvents, Now: describeNow, Location: describeLocation}
 	described := 0
 	// show describes one object; it reports an error after which the
@@ -103,7 +103,7 @@ func (o *describeOptions) run(ctx context.Context, f *Factory, streams IOStreams
 	if byFile {
 		objs, err := objReadManifests(o.files.paths, o.files.recursive, streams.In)
 		if err != nil {
-			return objCommandError(command, err)
+			return err
 		}
 		for _, m := range objs {
 			ref, err := objFromManifest(ctx, disco, m, ns, explicit)
@@ -123,7 +123,7 @@ func (o *describeOptions) run(ctx context.Context, f *Factory, streams IOStreams
 
 	targets, err := objParseArgs(ctx, disco, args)
 	if err != nil {
-		return objCommandError(command, err)
+		return err
 	}
 	listNS := ns
 	if o.allNamespaces {
@@ -131,7 +131,7 @@ func (o *describeOptions) run(ctx context.Context, f *Factory, streams IOStreams
 	}
 	for _, t := range targets {
 		if len(t.names) > 0 && o.selector != "" {
-			return fmt.Errorf("%s: name cannot be provided when a selector is specified", command)
+			return errors.New("name cannot be provided when a selector is specified")
 		}
 		if len(t.names) == 0 {
 			refs, err := objList(ctx, c, t.res, listNS, o.selector)

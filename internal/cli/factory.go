@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -121,10 +120,3 @@ func (f *Factory) Close() {
 		f.client.Close()
 	}
 }
-
-// usageError is a command-line mistake: printed with the usage hint.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }

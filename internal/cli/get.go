@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -103,7 +101,7 @@ func newCmdGet(f *Factory, streams IOStreams) *cobra.Command {
   # Print the raw answer of an API path
   kctl get --raw /api/v1/nodes/node-1/proxy/metrics`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return getCommandError("kctl get", o.run(cmd.Context(), f, streams, args))
+			return o.run(cmd.Context(), f, streams, args)
 		},
 	}
 	fs := cmd.Flags()
@@ -149,7 +147,7 @@ func (o *getOptions) run(ctx context.Context, f *Factory, streams IOStreams, arg
 		if err != nil {
 			return err
 		}
-		return getConnError(c, c.GetRaw(ctx, o.Raw, streams.Out))
+		return c.GetRaw(ctx, o.Raw, streams.Out)
 	}
 	if len(args) == 0 {
 		fmt.Fprint(streams.ErrOut, "You must specify the type of resource to get. Use \"kctl api-resources\" for a complete list of supported resources.\n\n")
@@ -201,7 +199,7 @@ func (o *getOptions) run(ctx context.Context, f *Factory, streams IOStreams, arg
 	}
 	targets, err := getResolve(ctx, disco, gargs)
 	if err != nil {
-		return getConnError(c, err)
+		return err
 	}
 	ns := ""
 	if !o.AllNamespaces {
@@ -216,7 +214,7 @@ func (o *getOptions) run(ctx context.Context, f *Factory, streams IOStreams, arg
 	} else {
 		err = g.get(ctx)
 	}
-	return getConnError(c, err)
+	return err
 }
 
 // getSplitArgs reads the arguments as kubectl does: TYPE[,TYPE...] [NAME...],
@@ -341,7 +339,7 @@ func (g *getRun) reportErrors(errs []error) error {
 		return nil
 	}
 	for _, err := range errs[:len(errs)-1] {
-		fmt.Fprintln(g.streams.ErrOut, errorLine(getConnError(g.c, err)))
+		fmt.Fprintln(g.streams.ErrOut, errorLine(err))
 	}
 	return errs[len(errs)-1]
 }
@@ -919,34 +917,6 @@ func getColour(out io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// getCommandError names the command in err, unless err is the server's
-// (printed as kubectl prints it), a usage error or already names it.
-func getCommandError(command string, err error) error {
-	var se *apierrors.StatusError
-	var ue *usageError
-	if err == nil || errors.As(err, &se) || errors.As(err, &ue) || strings.HasPrefix(err.Error(), "kctl") {
-		return err
-	}
-	return fmt.Errorf("%s: %w", command, err)
-}
-
-// getConnError words a refused connection as kubectl does; other errors are
-// returned as they are.
-func getConnError(c *client.Client, err error) error {
-	if err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
-		return err
-	}
-	var op *net.OpError
-	host := ""
-	if u, perr := url.Parse(c.Server()); perr == nil {
-		host = u.Host
-	}
-	if host == "" && errors.As(err, &op) && op.Addr != nil {
-		host = op.Addr.String()
-	}
-	return fmt.Errorf("the connection to the server %s was refused - did you specify the right host or port?", host)
 }
 
 // getIndentJSON appends raw, one JSON object as a server sends it, to dst as

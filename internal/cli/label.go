@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,7 +17,6 @@ import (
 // metaEdit is what tells `kctl label` and `kctl annotate` apart: both set
 // and remove keys of one metadata map through a merge patch.
 type metaEdit struct {
-	command string // "label", "annotate"
 	field   string // metadata.labels, metadata.annotations
 	noun    string // "label", "annotation"
 	manager string // default --field-manager
@@ -26,11 +26,11 @@ type metaEdit struct {
 
 var (
 	labelEdit = &metaEdit{
-		command: "label", field: "labels", noun: "label", manager: "kctl-label",
+		field: "labels", noun: "label", manager: "kctl-label",
 		changed: "labeled", removed: "unlabeled", unchanged: "not labeled",
 	}
 	annotateEdit = &metaEdit{
-		command: "annotate", field: "annotations", noun: "annotation", manager: "kctl-annotate",
+		field: "annotations", noun: "annotation", manager: "kctl-annotate",
 		changed: "annotated", removed: "annotated", unchanged: "annotated",
 	}
 )
@@ -100,13 +100,13 @@ func (o *metaEditOptions) splitArgs(args []string) ([]string, metaChanges, error
 		case strings.Contains(a, "="):
 			k, v, _ := strings.Cut(a, "=")
 			if k == "" {
-				return nil, ch, usagef("invalid %s format: %s", o.edit.noun, a)
+				return nil, ch, fmt.Errorf("invalid %s format: %s", o.edit.noun, a)
 			}
 			ch.set[k] = v
 		case strings.HasSuffix(a, "-"):
 			k := strings.TrimSuffix(a, "-")
 			if k == "" {
-				return nil, ch, usagef("invalid %s format: %s", o.edit.noun, a)
+				return nil, ch, fmt.Errorf("invalid %s format: %s", o.edit.noun, a)
 			}
 			if !slices.Contains(ch.remove, k) {
 				ch.remove = append(ch.remove, k)
@@ -123,41 +123,41 @@ func (o *metaEditOptions) splitArgs(args []string) ([]string, metaChanges, error
 	}
 	switch {
 	case len(both) > 0 && o.edit == labelEdit:
-		return nil, ch, usagef("can not both modify and remove a label in the same command")
+		return nil, ch, errors.New("can not both modify and remove a label in the same command")
 	case len(both) > 0:
-		return nil, ch, usagef("can not both modify and remove the following annotation(s) in the same command: %s", strings.Join(both, ", "))
-	case len(ch.set) == 0 && len(ch.remove) == 0:
-		return nil, ch, usagef("at least one %s update is required", o.edit.noun)
+		return nil, ch, fmt.Errorf("can not both modify and remove the following annotation(s) in the same command: %s", strings.Join(both, ", "))
 	}
 	return resources, ch, nil
 }
 
 func (o *metaEditOptions) run(ctx context.Context, f *Factory, streams IOStreams, args []string) error {
-	command := "kctl " + o.edit.command
 	resources, changes, err := o.splitArgs(args)
 	if err != nil {
 		return err
 	}
+	// The checks in kubectl's order.
 	byFile := len(o.files.paths) > 0
 	selecting := o.all || o.selector != ""
 	switch {
 	case byFile && len(resources) > 0:
-		return usagef("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
+		return errors.New("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
 	case !byFile && len(resources) == 0:
-		return usagef("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+		return errors.New("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+	case len(changes.set) == 0 && len(changes.remove) == 0:
+		return fmt.Errorf("at least one %s update is required", o.edit.noun)
 	case o.all && o.selector != "":
-		return usagef("setting 'all' parameter but found a non empty selector.")
+		return errors.New("cannot set --all and --selector at the same time")
 	}
 	if err := refuseClientDryRun(o.dryRun); err != nil {
 		return err
 	}
-	c, disco, ns, explicit, err := objConnect(f, command)
+	c, disco, ns, explicit, err := objConnect(f)
 	if err != nil {
 		return err
 	}
-	errs := &objErrors{command: command, errOut: streams.ErrOut}
+	errs := &objErrors{errOut: streams.ErrOut}
 
-	refs, err := objSelect(ctx, c, disco, streams.In, command, objSelection{
+	refs, err := objSelect(ctx, c, disco, streams.In, objSelection{
 		files: o.files, args: resources, selecting: selecting, selector: o.selector,
 		allNamespaces: o.allNamespaces, ns: ns, explicit: explicit,
 	}, errs)
@@ -165,7 +165,7 @@ func (o *metaEditOptions) run(ctx context.Context, f *Factory, streams IOStreams
 		return err
 	}
 	if o.resourceVersion != "" && len(refs) > 1 {
-		return usagef("--resource-version may only be used with a single resource")
+		return errors.New("--resource-version may only be used with a single resource")
 	}
 	for _, ref := range refs {
 		msg, err := o.editOne(ctx, c, ref, changes, streams)

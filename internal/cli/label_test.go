@@ -80,7 +80,7 @@ func TestLabelAndAnnotate(t *testing.T) {
 		{
 			name:   "another value without --overwrite",
 			args:   []string{"label", "cm", "web", "env=dev", "tier=backend"},
-			stderr: "kctl label: 'env' already has a value (prod), and --overwrite is false; 'tier' already has a value (frontend), and --overwrite is false\n",
+			stderr: "error: 'env' already has a value (prod), and --overwrite is false; 'tier' already has a value (frontend), and --overwrite is false\n",
 			code:   1,
 			check:  labels("web", want{"app": "web", "tier": "frontend", "env": "prod"}),
 		},
@@ -148,19 +148,31 @@ func TestLabelAndAnnotate(t *testing.T) {
 		{
 			name:   "no change given",
 			args:   []string{"label", "cm", "web"},
-			stderr: "error: at least one label update is required\nSee 'kctl label -h' for help and examples\n",
+			stderr: "error: at least one label update is required\n",
 			code:   1,
 		},
 		{
 			name:   "modify and remove",
 			args:   []string{"label", "cm", "web", "a=b", "a-"},
-			stderr: "error: can not both modify and remove a label in the same command\nSee 'kctl label -h' for help and examples\n",
+			stderr: "error: can not both modify and remove a label in the same command\n",
 			code:   1,
 		},
 		{
 			name:   "no resource",
 			args:   []string{"label", "a=b"},
-			stderr: "error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kctl label -h' for help and examples\n",
+			stderr: "error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n",
+			code:   1,
+		},
+		{
+			name:   "nothing at all",
+			args:   []string{"label"},
+			stderr: "error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n",
+			code:   1,
+		},
+		{
+			name:   "all and a selector",
+			args:   []string{"label", "cm", "--all", "-l", "app=web", "a=b"},
+			stderr: "error: cannot set --all and --selector at the same time\n",
 			code:   1,
 		},
 		{
@@ -179,7 +191,7 @@ func TestLabelAndAnnotate(t *testing.T) {
 		{
 			name:   "annotate without --overwrite",
 			args:   []string{"annotate", "cm", "web", "owner=bob", "note=bye"},
-			stderr: "kctl annotate: --overwrite is false but found the following declared annotation(s): 'note' already has a value (hello world); 'owner' already has a value (alice)\n",
+			stderr: "error: --overwrite is false but found the following declared annotation(s): 'note' already has a value (hello world); 'owner' already has a value (alice)\n",
 			code:   1,
 			check:  annotations("web", want{"owner": "alice", "note": "hello world"}),
 		},
@@ -197,13 +209,13 @@ func TestLabelAndAnnotate(t *testing.T) {
 		{
 			name:   "annotate modify and remove",
 			args:   []string{"annotate", "cm", "web", "a=1", "a-", "b=2", "b-"},
-			stderr: "error: can not both modify and remove the following annotation(s) in the same command: a, b\nSee 'kctl annotate -h' for help and examples\n",
+			stderr: "error: can not both modify and remove the following annotation(s) in the same command: a, b\n",
 			code:   1,
 		},
 		{
 			name:   "annotate no change given",
 			args:   []string{"annotate", "cm", "web"},
-			stderr: "error: at least one annotation update is required\nSee 'kctl annotate -h' for help and examples\n",
+			stderr: "error: at least one annotation update is required\n",
 			code:   1,
 		},
 	}

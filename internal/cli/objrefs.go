@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -117,27 +116,26 @@ func objParseArgs(ctx context.Context, disco *discovery.Cache, args []string) ([
 	return out, nil
 }
 
-// objNamespace is the namespace a command acts in and whether it was given
-// with --namespace (which then must agree with the manifests' namespaces).
 // objConnect returns what every object command needs from the factory: the
-// client, the discovery cache and the namespace (and whether -n gave it);
-// errors come as the command's one-line error.
-func objConnect(f *Factory, command string) (*client.Client, *discovery.Cache, string, bool, error) {
+// client, the discovery cache and the namespace (and whether -n gave it).
+func objConnect(f *Factory) (*client.Client, *discovery.Cache, string, bool, error) {
 	c, err := f.Client()
 	if err != nil {
-		return nil, nil, "", false, objCommandError(command, err)
+		return nil, nil, "", false, err
 	}
 	disco, err := f.Discovery()
 	if err != nil {
-		return nil, nil, "", false, objCommandError(command, err)
+		return nil, nil, "", false, err
 	}
 	ns, explicit, err := objNamespace(f)
 	if err != nil {
-		return nil, nil, "", false, objCommandError(command, err)
+		return nil, nil, "", false, err
 	}
 	return c, disco, ns, explicit, nil
 }
 
+// objNamespace is the namespace a command acts in and whether it was given
+// with --namespace (which then must agree with the manifests' namespaces).
 func objNamespace(f *Factory) (ns string, explicit bool, err error) {
 	ns, err = f.Namespace()
 	return ns, f.Flags.Namespace != "", err
@@ -164,7 +162,7 @@ func objFromManifest(ctx context.Context, disco *discovery.Cache, o manifest.Obj
 			ref.namespace = ns
 			o.SetNamespace(ns)
 		case explicit && ref.namespace != ns:
-			return objRef{}, usagef("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.",
+			return objRef{}, fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation.",
 				ref.namespace, ns, ref.namespace)
 		}
 	}
@@ -207,7 +205,6 @@ func objList(ctx context.Context, c *client.Client, res client.APIResource, ns, 
 	}
 }
 
-// objNoResources is kubectl's message for an empty selection.
 // objSelection is how delete and label pick their objects: from -f manifests,
 // or from TYPE NAME... / TYPE/NAME arguments, or per TYPE by a label selector
 // (selecting: -l or --all) in ns, or in every namespace with allNamespaces.
@@ -225,12 +222,12 @@ type objSelection struct {
 // to errs and the others are still returned; an error returned means stop.
 // Objects from manifests carry no state (ref.obj is nil): the file's copy is
 // not the object's current state.
-func objSelect(ctx context.Context, c *client.Client, disco *discovery.Cache, in io.Reader, command string, sel objSelection, errs *objErrors) ([]objRef, error) {
+func objSelect(ctx context.Context, c *client.Client, disco *discovery.Cache, in io.Reader, sel objSelection, errs *objErrors) ([]objRef, error) {
 	var refs []objRef
 	if len(sel.files.paths) > 0 {
 		objs, err := objReadManifests(sel.files.paths, sel.files.recursive, in)
 		if err != nil {
-			return nil, objCommandError(command, err)
+			return nil, err
 		}
 		for _, m := range objs {
 			ref, err := objFromManifest(ctx, disco, m, sel.ns, sel.explicit)
@@ -247,7 +244,7 @@ func objSelect(ctx context.Context, c *client.Client, disco *discovery.Cache, in
 	}
 	targets, err := objParseArgs(ctx, disco, sel.args)
 	if err != nil {
-		return nil, objCommandError(command, err)
+		return nil, err
 	}
 	listNS := sel.ns
 	if sel.allNamespaces {
@@ -256,7 +253,7 @@ func objSelect(ctx context.Context, c *client.Client, disco *discovery.Cache, in
 	for _, t := range targets {
 		switch {
 		case len(t.names) > 0 && sel.selecting:
-			return nil, fmt.Errorf("%s: name cannot be provided when a selector is specified", command)
+			return nil, errors.New("name cannot be provided when a selector is specified")
 		case len(t.names) > 0:
 			for _, name := range t.names {
 				ref := objRef{res: t.res, name: name}
@@ -266,7 +263,7 @@ func objSelect(ctx context.Context, c *client.Client, disco *discovery.Cache, in
 				refs = append(refs, ref)
 			}
 		case !sel.selecting:
-			return nil, usagef("resource(s) were provided, but no name was specified")
+			return nil, errors.New("resource(s) were provided, but no name was specified")
 		default:
 			listed, err := objList(ctx, c, t.res, listNS, sel.selector)
 			if err != nil {
@@ -281,27 +278,12 @@ func objSelect(ctx context.Context, c *client.Client, disco *discovery.Cache, in
 	return refs, nil
 }
 
+// objNoResources is kubectl's message for an empty selection.
 func objNoResources(ns string, allNamespaces bool, res client.APIResource) string {
 	if allNamespaces || !res.Namespaced || ns == "" {
 		return "No resources found"
 	}
 	return fmt.Sprintf("No resources found in %s namespace.", ns)
-}
-
-// objCommandError names the command in err, unless err is the server's
-// (printed as kubectl prints it), a usage error, or already names it. A
-// refused connection is worded as kubectl words it.
-func objCommandError(command string, err error) error {
-	var se *apierrors.StatusError
-	var ue *usageError
-	if err == nil || errors.As(err, &se) || errors.As(err, &ue) || strings.HasPrefix(err.Error(), "kctl") {
-		return err
-	}
-	var op *net.OpError
-	if errors.Is(err, syscall.ECONNREFUSED) && errors.As(err, &op) && op.Addr != nil {
-		return fmt.Errorf("kctl: the connection to the server %s was refused - did you specify the right host or port?", op.Addr)
-	}
-	return fmt.Errorf("%s: %w", command, err)
 }
 
 // objFatal reports an error after which acting on further objects is
@@ -315,9 +297,8 @@ func objFatal(err error) bool {
 // but the last are printed as they come, the last is returned for Main to
 // print.
 type objErrors struct {
-	command string
-	errOut  io.Writer
-	last    error
+	errOut io.Writer
+	last   error
 }
 
 // add records err and reports whether it is fatal (objFatal): the command
@@ -329,7 +310,7 @@ func (e *objErrors) add(err error) bool {
 	if e.last != nil {
 		fmt.Fprintln(e.errOut, errorLine(e.last))
 	}
-	e.last = objCommandError(e.command, err)
+	e.last = err
 	return objFatal(err)
 }
 
@@ -421,5 +402,5 @@ func objValidation(v string) (client.FieldValidation, error) {
 	case "ignore", "false":
 		return client.FieldValidationIgnore, nil
 	}
-	return "", usagef("invalid - validate option %q; must be one of: strict (or true), warn, ignore (or false)", v)
+	return "", fmt.Errorf("invalid - validate option %q; must be one of: strict (or true), warn, ignore (or false)", v)
 }

@@ -67,16 +67,16 @@ func NewCmdServer(streams IOStreams, runF func(context.Context, *ServerOptions) 
 
   # A throwaway server on a free port
   kctl server --storage=memory --listen 127.0.0.1:0`,
-		Args: cobra.NoArgs,
+		Args: noArgs("unexpected arguments", true),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.Validate(); err != nil {
-				return fmt.Errorf("kctl server: %w", err)
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			if err := runServer(cmd.Context(), streams, opts); err != nil {
-				return fmt.Errorf("kctl server: %w", err)
+				return err
 			}
 			return nil
 		},

@@ -53,17 +53,17 @@ func TestServerFlags(t *testing.T) {
 		{name: "other loopback address", args: []string{"--listen=127.0.0.2:0"}, want: with(func(o *cli.ServerOptions) { o.Listen = "127.0.0.2:0" })},
 		{name: "compaction disabled", args: []string{"--compaction-interval=-1s"}, want: with(func(o *cli.ServerOptions) { o.CompactionInterval = -time.Second })},
 		{name: "watch cache size", args: []string{"--watch-cache-size=500"}, want: with(func(o *cli.ServerOptions) { o.WatchCacheSize = 500 })},
-		{name: "zero watch cache", args: []string{"--watch-cache-size=0"}, wantErr: "kctl server: --watch-cache-size must be at least 1, not 0"},
-		{name: "all interfaces", args: []string{"--listen=0.0.0.0:8080"}, wantErr: "kctl server: --listen must be a loopback address until authentication exists"},
-		{name: "no host", args: []string{"--listen=:8080"}, wantErr: "kctl server: --listen must be a loopback address until authentication exists"},
-		{name: "public address", args: []string{"--listen=192.0.2.1:80"}, wantErr: "kctl server: --listen must be a loopback address until authentication exists"},
-		{name: "host name", args: []string{"--listen=example.com:80"}, wantErr: "kctl server: --listen must be a loopback address until authentication exists"},
-		{name: "no port", args: []string{"--listen=127.0.0.1"}, wantErr: "kctl server: --listen: address 127.0.0.1: missing port in address"},
-		{name: "unknown storage", args: []string{"--storage=etcd"}, wantErr: `kctl server: --storage must be bolt or memory, not "etcd"`},
-		{name: "empty data dir", args: []string{"--data-dir="}, wantErr: "kctl server: --data-dir must not be empty"},
+		{name: "zero watch cache", args: []string{"--watch-cache-size=0"}, wantErr: "--watch-cache-size must be at least 1, not 0"},
+		{name: "all interfaces", args: []string{"--listen=0.0.0.0:8080"}, wantErr: "--listen must be a loopback address until authentication exists"},
+		{name: "no host", args: []string{"--listen=:8080"}, wantErr: "--listen must be a loopback address until authentication exists"},
+		{name: "public address", args: []string{"--listen=192.0.2.1:80"}, wantErr: "--listen must be a loopback address until authentication exists"},
+		{name: "host name", args: []string{"--listen=example.com:80"}, wantErr: "--listen must be a loopback address until authentication exists"},
+		{name: "no port", args: []string{"--listen=127.0.0.1"}, wantErr: "--listen: address 127.0.0.1: missing port in address"},
+		{name: "unknown storage", args: []string{"--storage=etcd"}, wantErr: `--storage must be bolt or memory, not "etcd"`},
+		{name: "empty data dir", args: []string{"--data-dir="}, wantErr: "--data-dir must not be empty"},
 		{name: "bad level", args: []string{"--log-level=loud"}, wantErr: `invalid argument "loud" for "--log-level" flag`},
 		{name: "bad duration", args: []string{"--compaction-interval=often"}, wantErr: `invalid argument "often" for "--compaction-interval" flag`},
-		{name: "arguments", args: []string{"extra"}, wantErr: `unknown command "extra" for "server"`},
+		{name: "arguments", args: []string{"extra"}, wantErr: `unexpected arguments: [extra]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,14 +93,16 @@ func TestServerFlags(t *testing.T) {
 	}
 }
 
-func TestMainPrintsOneLineErrors(t *testing.T) {
+// TestMainPrintsServerErrors checks that `kctl server` reports its errors as
+// every command does (see errors_test.go for the others).
+func TestMainPrintsServerErrors(t *testing.T) {
 	tests := []struct {
 		args []string
 		want string
 	}{
-		{[]string{"server", "--listen", "0.0.0.0:0"}, "kctl server: --listen must be a loopback address until authentication exists\n"},
-		{[]string{"server", "--nope"}, "kctl server: unknown flag: --nope\n"},
-		{[]string{"frobnicate"}, "kctl: unknown command \"frobnicate\" for \"kctl\"\n"},
+		{[]string{"server", "--listen", "0.0.0.0:0"}, "error: --listen must be a loopback address until authentication exists\n"},
+		{[]string{"server", "--nope"}, "Error: unknown flag: --nope\nSee 'kctl server --help' for usage.\n"},
+		{[]string{"server", "extra"}, "error: unexpected arguments: [extra]\nSee 'kctl server -h' for help and examples\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

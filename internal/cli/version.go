@@ -42,9 +42,9 @@ func newCmdVersion(f *Factory, streams IOStreams) *cobra.Command {
 
   # Only the client's, without contacting a server
   kctl version --client -o yaml`,
-		Args: cobra.NoArgs,
+		Args: noArgs("extra arguments", false),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return getCommandError("kctl version", o.run(cmd.Context(), f, streams))
+			return o.run(cmd.Context(), f, streams)
 		},
 	}
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "One of 'yaml' or 'json'.")
@@ -65,12 +65,7 @@ func (o *versionOptions) run(ctx context.Context, f *Factory, streams IOStreams)
 		if err == nil {
 			info.ServerVersion, err = disco.ServerVersion(ctx)
 		}
-		if err != nil {
-			serverErr = err
-			if c, cerr := f.Client(); cerr == nil {
-				serverErr = getConnError(c, err)
-			}
-		}
+		serverErr = err
 	}
 	switch o.Output {
 	case "":

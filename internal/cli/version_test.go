@@ -47,7 +47,7 @@ func TestVersion(t *testing.T) {
 	if r := e.kctl(t, "version", "-o", "json"); !strings.HasPrefix(r.stdout, "{\n  \"clientVersion\": {\n    \"major\": ") {
 		t.Errorf("-o json is not indented by two spaces as kubectl's: %q", r.stdout)
 	}
-	if r := e.kctl(t, "version", "-o", "xml"); r.code != 1 || r.stderr != "kctl version: --output must be 'yaml' or 'json'\n" {
+	if r := e.kctl(t, "version", "-o", "xml"); r.code != 1 || r.stderr != "error: --output must be 'yaml' or 'json'\n" {
 		t.Errorf("-o xml: %v", r)
 	}
 }
@@ -67,7 +67,7 @@ func TestVersionWithoutServer(t *testing.T) {
 	}
 	r = e.kctl(t, "version")
 	host := strings.TrimPrefix(srv.URL, "http://")
-	if r.code != 1 || !strings.HasPrefix(r.stdout, "Client Version: v") || r.stderr != "kctl version: the connection to the server "+host+" was refused - did you specify the right host or port?\n" {
+	if r.code != 1 || !strings.HasPrefix(r.stdout, "Client Version: v") || r.stderr != "The connection to the server "+host+" was refused - did you specify the right host or port?\n" {
 		t.Errorf("version with the server down: %v", r)
 	}
 }

@@ -57,7 +57,7 @@ func newCmdWatch(f *Factory, streams IOStreams) *cobra.Command {
 			if len(args) != 1 {
 				return usagef("exactly one resource type is required, got %d arguments", len(args))
 			}
-			return getCommandError("kctl watch", o.run(cmd.Context(), f, streams, args[0]))
+			return o.run(cmd.Context(), f, streams, args[0])
 		},
 	}
 	fs := cmd.Flags()
@@ -92,7 +92,7 @@ func (o *watchOptions) run(ctx context.Context, f *Factory, streams IOStreams, a
 	}
 	res, err := disco.Resolve(ctx, arg)
 	if err != nil {
-		return getConnError(c, err)
+		return err
 	}
 	ns := ""
 	if !o.AllNamespaces {
@@ -132,7 +132,7 @@ func (o *watchOptions) run(ctx context.Context, f *Factory, streams IOStreams, a
 	}
 	inf.Run(ctx)
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return getConnError(c, err)
+		return err
 	}
 	return pr.err()
 }
@@ -211,8 +211,8 @@ func watchErrorText(err error) string {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		return "connection lost"
 	}
-	msg := errorLine(err)
-	for _, prefix := range []string{"kctl: ", "client: ", "watch: "} {
+	msg := errorText(err)
+	for _, prefix := range []string{"client: ", "watch: "} {
 		msg = strings.TrimPrefix(msg, prefix)
 	}
 	return msg

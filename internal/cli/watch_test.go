@@ -401,7 +401,7 @@ func TestWatchErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"watch"}, "error: exactly one resource type is required, got 0 arguments\nSee 'kctl watch -h' for help and examples\n"},
-		{[]string{"watch", "widgets"}, "kctl watch: the server doesn't have a resource type \"widgets\"\n"},
+		{[]string{"watch", "widgets"}, "error: the server doesn't have a resource type \"widgets\"\n"},
 		{[]string{"watch", "pods", "--field-selector", "spec.nope=1"}, "Error from server (BadRequest): field label not supported: spec.nope\n"},
 		{[]string{"watch", "pods", "-o", "json"}, "error: --output must be wide, got \"json\"\nSee 'kctl watch -h' for help and examples\n"},
 	} {

@@ -86,7 +86,7 @@ func customColumnsFile(name string) ([]customColumn, error) {
 type columnsPrinter struct {
 	base
 	columns       []customColumn
-	cols          columnWriter
+	cols          tableWriter
 	printedHeader bool
 }
 
@@ -126,7 +126,7 @@ func (p *columnsPrinter) Flush(w io.Writer) error {
 		}
 		writeLine(&text, cells)
 	}
-	return writeLines(w, p.cols.format(text.Bytes()), headers, p.opts.Colour)
+	return p.cols.write(w, text.Bytes(), headers, p.opts.Colour)
 }
 
 // columnValue prints every result of path on obj as Go prints it, joined by

@@ -49,9 +49,10 @@
 // The layout is kubectl's tabwriter: columns padded with spaces to the
 // widest cell plus three, at least six wide, widths counted in runes, the
 // last column not padded (so a row whose last cell is empty ends in spaces,
-// as kubectl's does). Cells print as kubectl prints them: null as nothing,
-// strings up to their first line break followed by "...", the escape
-// character as ^[, numbers and booleans as Go prints them.
+// as kubectl's does); github.com/olekukonko/tablewriter renders the rows, in
+// a borderless style, to those widths. Cells print as kubectl prints them:
+// null as nothing, strings up to their first line break followed by "...",
+// the escape character as ^[, numbers and booleans as Go prints them.
 //
 // Deliberate differences: errors are returned, not printed (kubectl prints a
 // template's debugging dump to stdout before failing, and prints nothing but

@@ -16,7 +16,7 @@ import (
 type tablePrinter struct {
 	base
 	wide bool
-	cols columnWriter
+	cols tableWriter
 
 	// Header state, kept across flushes as kubectl's printer keeps it: the
 	// last column definitions, whether their header is out, and whether the
@@ -368,7 +368,7 @@ func (p *tablePrinter) Flush(w io.Writer) error {
 			}
 			p.separate = false
 		}
-		if err := writeLines(w, p.cols.format(text.Bytes()), headers, p.opts.Colour); err != nil {
+		if err := p.cols.write(w, text.Bytes(), headers, p.opts.Colour); err != nil {
 			return err
 		}
 		p.written = true
@@ -412,17 +412,3 @@ const (
 	bold  = "\x1b[1m"
 	reset = "\x1b[0m"
 )
-
-// writeLines writes formatted lines, the header lines in bold when colour.
-func writeLines(w io.Writer, lines []string, headers []int, colour bool) error {
-	var b bytes.Buffer
-	for i, l := range lines {
-		if colour && slices.Contains(headers, i) {
-			l = bold + l + reset
-		}
-		b.WriteString(l)
-		b.WriteByte('\n')
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}

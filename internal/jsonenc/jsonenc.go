@@ -1,7 +1,8 @@
-// Package jsonenc appends JSON strings to byte slices exactly as encoding/json
-// writes them, without reflection or allocation: for code that builds JSON
-// documents by hand on hot paths (FieldsV1 in server/fieldmanager, kctl get's
-// streamed lists).
+// Package jsonenc appends JSON to byte slices exactly as encoding/json writes
+// it, without reflection or allocation: strings (AppendQuoted), for code that
+// builds JSON documents by hand on hot paths (FieldsV1 in server/fieldmanager,
+// kctl get's streamed lists), and whole values (Append, Marshal), for the
+// map[string]any trees of unstructured objects that the server stores.
 package jsonenc
 
 import "unicode/utf8"
@@ -13,6 +14,14 @@ func AppendQuoted[S string | []byte](dst []byte, s S) []byte {
 	return append(dst, '"')
 }
 
+// plain[c] reports whether the byte c is an ASCII character written as it is.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // AppendEscaped appends the inside of the JSON string of s as encoding/json
 // writes it: ", \ and control characters escaped (\n, \u001f), <, > and & as
 // \u003c, \u003e and \u0026, U+2028 and U+2029 escaped, invalid UTF-8 as
@@ -21,11 +30,12 @@ func AppendEscaped[S string | []byte](dst []byte, s S) []byte {
 	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
+		c := s[i]
+		if plain[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '\\', '"':

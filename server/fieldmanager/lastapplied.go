@@ -1,10 +1,8 @@
 package fieldmanager
 
 import (
-	"bytes"
-	"encoding/json"
-
 	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/internal/jsonenc"
 )
 
 // maxAnnotationsSize is the most the annotations of an object may hold, keys
@@ -68,11 +66,12 @@ func updateLastApplied(obj, applied map[string]any) {
 			cfg["metadata"] = md
 		}
 	}
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(cfg); err != nil {
+	// As kubectl writes it: json.Encoder's encoding, newline included.
+	b, err := jsonenc.Marshal(cfg)
+	if err != nil {
 		return
 	}
-	ann[LastAppliedAnnotation] = buf.String()
+	ann[LastAppliedAnnotation] = string(b) + "\n"
 	size := 0
 	for k, v := range ann {
 		s, _ := v.(string)

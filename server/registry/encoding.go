@@ -2,12 +2,13 @@ package registry
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
+	"sync"
 
 	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/internal/jsonenc"
 )
 
 // Objects are stored as JSON with apiVersion, kind and metadata first and without
@@ -17,56 +18,61 @@ import (
 // decode and no re-encode.
 
 // encodeStored encodes obj in the stored layout. obj's resourceVersion is dropped.
+// Each value is written as encoding/json writes it (jsonenc.Append); the object
+// is built in a pooled buffer and copied out at its size, which is what the
+// storage keeps.
 func encodeStored(obj *unstructured.Unstructured) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(1024)
-	buf.WriteString(`{"apiVersion":`)
-	if err := writeJSON(&buf, obj.APIVersion()); err != nil {
-		return nil, err
+	bp := encodeBuffers.Get().(*[]byte)
+	b, err := appendStored((*bp)[:0], obj)
+	var out []byte
+	if err == nil {
+		out = bytes.Clone(b)
 	}
-	buf.WriteString(`,"kind":`)
-	if err := writeJSON(&buf, obj.Kind()); err != nil {
-		return nil, err
+	if cap(b) <= 1<<20 {
+		*bp = b[:0]
+		encodeBuffers.Put(bp)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("encode object: %w", err)
+	}
+	return out, nil
+}
+
+var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func appendStored(b []byte, obj *unstructured.Unstructured) ([]byte, error) {
+	b = append(b, `{"apiVersion":`...)
+	b = jsonenc.AppendQuoted(b, obj.APIVersion())
+	b = append(b, `,"kind":`...)
+	b = jsonenc.AppendQuoted(b, obj.Kind())
 	md := obj.Metadata()
 	rv, hadRV := md["resourceVersion"]
 	delete(md, "resourceVersion")
-	buf.WriteString(`,"metadata":`)
-	err := writeJSON(&buf, md)
+	b = append(b, `,"metadata":`...)
+	b, err := jsonenc.Append(b, md)
 	if hadRV {
 		md["resourceVersion"] = rv
 	}
 	if err != nil {
-		return nil, err
+		return b, err
 	}
-	keys := make([]string, 0, len(obj.Object))
+	var local [8]string
+	keys := local[:0]
 	for k := range obj.Object {
 		if k != "apiVersion" && k != "kind" && k != "metadata" {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
-		buf.WriteByte(',')
-		if err := writeJSON(&buf, k); err != nil {
-			return nil, err
-		}
-		buf.WriteByte(':')
-		if err := writeJSON(&buf, obj.Object[k]); err != nil {
-			return nil, err
+		b = append(b, ',')
+		b = jsonenc.AppendQuoted(b, k)
+		b = append(b, ':')
+		if b, err = jsonenc.Append(b, obj.Object[k]); err != nil {
+			return b, err
 		}
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
-}
-
-func writeJSON(buf *bytes.Buffer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode object: %w", err)
-	}
-	buf.Write(b)
-	return nil
+	return append(b, '}'), nil
 }
 
 // withResourceVersion returns the stored value with metadata.resourceVersion set to
@@ -80,7 +86,7 @@ func withResourceVersion(stored []byte, rev int64) []byte {
 			return stored
 		}
 		u.SetResourceVersion(strconv.FormatInt(rev, 10))
-		b, err := json.Marshal(u.Object)
+		b, err := jsonenc.Marshal(u.Object)
 		if err != nil {
 			return stored
 		}

@@ -1,11 +1,16 @@
 package registry
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"reflect"
+	"sort"
 	"testing"
 
 	"kctl.dev/kctl/api/unstructured"
+	"kctl.dev/kctl/internal/testobjects"
 )
 
 func TestStoredEncodingRoundTrip(t *testing.T) {
@@ -106,7 +111,11 @@ func FuzzStoredEncoding(f *testing.F) {
 			}
 		}
 		want := u.DeepCopy()
+		ref, refErr := encodeStoredReference(u)
 		stored, err := encodeStored(u)
+		if (err != nil) != (refErr != nil) || string(stored) != string(ref) {
+			t.Fatalf("encodeStored = %q, %v; with json.Marshal %q, %v", stored, err, ref, refErr)
+		}
 		if err != nil {
 			return // values encoding/json cannot encode are refused as 500s, never stored
 		}
@@ -128,4 +137,92 @@ func FuzzStoredEncoding(f *testing.F) {
 			t.Fatalf("round trip changed the object:\n got %s\nwant %s", gj, wj)
 		}
 	})
+}
+
+// encodeStoredReference is encodeStored written with json.Marshal, which
+// encodeStored must match byte for byte.
+func encodeStoredReference(obj *unstructured.Unstructured) ([]byte, error) {
+	var buf bytes.Buffer
+	write := func(v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode object: %w", err)
+		}
+		buf.Write(b)
+		return nil
+	}
+	buf.WriteString(`{"apiVersion":`)
+	write(obj.APIVersion())
+	buf.WriteString(`,"kind":`)
+	write(obj.Kind())
+	md := obj.Metadata()
+	rv, hadRV := md["resourceVersion"]
+	delete(md, "resourceVersion")
+	buf.WriteString(`,"metadata":`)
+	err := write(md)
+	if hadRV {
+		md["resourceVersion"] = rv
+	}
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for k := range obj.Object {
+		if k != "apiVersion" && k != "kind" && k != "metadata" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		buf.WriteByte(',')
+		write(k)
+		buf.WriteByte(':')
+		if err := write(obj.Object[k]); err != nil {
+			return nil, err
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// TestEncodeStoredMatchesJSON checks encodeStored against json.Marshal on
+// objects holding what server code puts in maps besides decoded JSON.
+func TestEncodeStoredMatchesJSON(t *testing.T) {
+	objs := []map[string]any{
+		{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "a<b>", "resourceVersion": "7", "generation": int64(3)},
+			"spec": map[string]any{"n": json.Number("1.50"), "f": 1e21, "g": 1e-7, "i": 42, "u": uint8(1), "s": []string{"x"}, "m": map[string]string{"&": "\u2028"}},
+			"z":    nil, "a": []any{}, "\xff": map[string]any(nil), "\u2028": "\u2029", "b": []any(nil)},
+		{"kind": "X", "metadata": map[string]any{}, "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10},
+		{"kind": 5, "apiVersion": true, "metadata": map[string]any{"x": "y"}},
+		{"metadata": map[string]any{"bad": math.NaN()}},
+		{"metadata": map[string]any{"rv": "1"}, "bad": json.Number("01")},
+		{"metadata": map[string]any{}, "bad": map[string]any{"x": math.Inf(-1)}},
+	}
+	for _, o := range objs {
+		u := &unstructured.Unstructured{Object: o}
+		want, wantErr := encodeStoredReference(u)
+		got, err := encodeStored(u)
+		if (err != nil) != (wantErr != nil) || string(got) != string(want) {
+			t.Errorf("encodeStored = %q, %v\nwant %q, %v", got, err, want, wantErr)
+		}
+		if err != nil && wantErr != nil && err.Error() != wantErr.Error() {
+			t.Errorf("error %q, with json.Marshal %q", err, wantErr)
+		}
+		if md, _ := o["metadata"].(map[string]any); md["name"] == "a<b>" && md["resourceVersion"] != "7" {
+			t.Errorf("resourceVersion not restored: %v", md)
+		}
+	}
+}
+
+func BenchmarkEncodeStored(b *testing.B) {
+	u, err := unstructured.Decode(testobjects.StoredPod(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := encodeStored(u); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/api/validation"
+	"kctl.dev/kctl/internal/jsonenc"
 	"kctl.dev/kctl/server/fieldmanager"
 	"kctl.dev/kctl/server/registry"
 )
@@ -249,7 +250,7 @@ func into(obj *unstructured.Unstructured, out any) validation.ErrorList {
 // canonical is v encoded with sorted keys, for comparing unstructured values
 // regardless of how their numbers are held.
 func canonical(v any) string {
-	b, err := json.Marshal(v)
+	b, err := jsonenc.Marshal(v)
 	if err != nil {
 		return ""
 	}

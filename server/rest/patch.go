@@ -18,6 +18,7 @@ import (
 	"kctl.dev/kctl/api/schema"
 	"kctl.dev/kctl/api/unstructured"
 	"kctl.dev/kctl/api/validation"
+	"kctl.dev/kctl/internal/jsonenc"
 	"kctl.dev/kctl/server/fieldmanager"
 	"kctl.dev/kctl/server/registry"
 	"kctl.dev/kctl/server/strategicpatch"
@@ -79,7 +80,7 @@ func newPatcher(mt string, body []byte, s *schema.Schema) (patcher, error) {
 // bytesPatcher adapts a patch over JSON documents.
 func bytesPatcher(apply func([]byte) ([]byte, error)) patcher {
 	return func(cur map[string]any) (map[string]any, error) {
-		b, err := json.Marshal(cur)
+		b, err := jsonenc.Marshal(cur)
 		if err != nil {
 			return nil, apierrors.NewInternalError(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"kctl.dev/kctl/api/meta"
+	"kctl.dev/kctl/internal/jsondec"
 )
 
 // Unstructured is one object.
@@ -40,6 +41,14 @@ func Decode(data []byte) (*Unstructured, error) {
 
 // DecodeMap parses a JSON object into a map, numbers as json.Number.
 func DecodeMap(data []byte) (map[string]any, error) {
+	// jsondec gives what encoding/json gives below for every input it
+	// accepts, several times faster. It rejects whatever encoding/json
+	// rejects, but with errors of its own; the input is then decoded again
+	// below, rarely, for the errors (and the leniency about a stray ']' or
+	// '}' after the object) DecodeMap has always had.
+	if m, err := jsondec.Object(data); err == nil {
+		return m, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var m map[string]any

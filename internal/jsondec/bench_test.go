@@ -1,0 +1,83 @@
+package jsondec_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+
+	"kctl.dev/kctl/internal/jsondec"
+	"kctl.dev/kctl/internal/testobjects"
+)
+
+// BenchmarkObject decodes pods with jsondec and with encoding/json the way
+// unstructured.DecodeMap did before it used jsondec (encodingJSON): a pod
+// with managed fields as the server stores it (compact) and indented, and
+// testobjects.StoredPod, which has no managed fields.
+//
+// testdata/pod-managedfields.json is testobjects.Pod(1) as this server
+// returns it after a create by kubectl-client-side-apply and a server-side
+// apply of its status by kubelet.
+//
+//	go test -run=NONE -bench=Object -benchmem ./internal/jsondec
+func BenchmarkObject(b *testing.B) {
+	indented, err := os.ReadFile("testdata/pod-managedfields.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, indented); err != nil {
+		b.Fatal(err)
+	}
+	inputs := []struct {
+		name string
+		data []byte
+	}{
+		{"managedfields", compact.Bytes()},
+		{"managedfields-indented", indented},
+		{"storedpod", testobjects.StoredPod(7)},
+	}
+	decoders := []struct {
+		name   string
+		decode func([]byte) (map[string]any, error)
+	}{
+		{"jsondec", jsondec.Object},
+		{"encoding-json", encodingJSON},
+	}
+	for _, in := range inputs {
+		b.Run(in.name, func(b *testing.B) {
+			for _, dec := range decoders {
+				b.Run(dec.name, func(b *testing.B) {
+					b.SetBytes(int64(len(in.data)))
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := dec.decode(in.data); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// encodingJSON is unstructured.DecodeMap before jsondec.
+func encodingJSON(data []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("expected a JSON object, got null")
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("unexpected data after the JSON object")
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, fmt.Errorf("unexpected data after the JSON object")
+	}
+	return m, nil
+}

@@ -13,6 +13,7 @@ import (
 
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/internal/jsondec"
+	"kctl.dev/kctl/internal/jsonenc"
 )
 
 // Unstructured is one object.
@@ -69,7 +70,7 @@ func DecodeMap(data []byte) (map[string]any, error) {
 }
 
 // MarshalJSON encodes the object.
-func (u *Unstructured) MarshalJSON() ([]byte, error) { return json.Marshal(u.Object) }
+func (u *Unstructured) MarshalJSON() ([]byte, error) { return jsonenc.Marshal(u.Object) }
 
 // UnmarshalJSON decodes losslessly.
 func (u *Unstructured) UnmarshalJSON(b []byte) error {
@@ -122,7 +123,7 @@ func (u *Unstructured) Into(out any) error {
 	if u.encoded != nil {
 		return json.Unmarshal(u.encoded, out)
 	}
-	b, err := json.Marshal(u.Object)
+	b, err := jsonenc.Marshal(u.Object)
 	if err != nil {
 		return err
 	}

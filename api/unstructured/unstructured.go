@@ -25,8 +25,10 @@ type Unstructured struct {
 }
 
 // WithJSON returns a read-only view of u whose Into decodes data, an encoding of
-// u.Object the caller already has, instead of encoding the map again. The view
-// shares u's map: it is valid only while neither is changed.
+// u.Object the caller already has, instead of encoding the map again. data may
+// leave out fields the view's readers never decode (the server's validation
+// view has no managedFields). The view shares u's map: it is valid only while
+// neither is changed.
 func (u *Unstructured) WithJSON(data []byte) *Unstructured {
 	return &Unstructured{Object: u.Object, encoded: data}
 }

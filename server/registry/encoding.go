@@ -172,3 +172,64 @@ func jsonValueLen(b []byte) int {
 	}
 	return -1
 }
+
+// withoutManagedFields returns stored (an object in the stored layout)
+// without metadata.managedFields, for the typed decoding of validation: the
+// kinds' checks never read them, and in a typical object they are most of its
+// bytes. stored itself is returned when it has none or is not in the layout;
+// otherwise the result is a new slice.
+func withoutManagedFields(stored []byte) []byte {
+	at := metadataBodyOffset(stored)
+	if at < 0 {
+		return stored
+	}
+	const key = `"managedFields"`
+	for i := at; i < len(stored) && stored[i] != '}'; {
+		n := jsonStringLen(stored[i:]) // the member's key
+		if n < 0 || i+n >= len(stored) || stored[i+n] != ':' {
+			return stored
+		}
+		isKey := string(stored[i:i+n]) == key
+		v := jsonAnyLen(stored[i+n+1:])
+		if v < 0 {
+			return stored
+		}
+		end := i + n + 1 + v
+		if isKey {
+			from, to := i, end
+			if stored[from-1] == ',' {
+				from--
+			} else if end < len(stored) && stored[end] == ',' {
+				to++
+			}
+			out := make([]byte, 0, len(stored)-(to-from))
+			out = append(out, stored[:from]...)
+			return append(out, stored[to:]...)
+		}
+		i = end
+		if i < len(stored) && stored[i] == ',' {
+			i++
+		}
+	}
+	return stored
+}
+
+// jsonAnyLen returns the length of the compact JSON value at the start of b,
+// or -1.
+func jsonAnyLen(b []byte) int {
+	if len(b) == 0 {
+		return -1
+	}
+	switch b[0] {
+	case '"':
+		return jsonStringLen(b)
+	case '{', '[':
+		return jsonValueLen(b)
+	}
+	for i, c := range b {
+		if c == ',' || c == '}' || c == ']' {
+			return i
+		}
+	}
+	return -1
+}

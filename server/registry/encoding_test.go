@@ -94,6 +94,8 @@ func FuzzStoredEncoding(f *testing.F) {
 		`{}`,
 		`{"metadata":null}`,
 		`{"apiVersion":1}`,
+		`{"kind":"X","metadata":{"managedFields":[{"manager":"a","fieldsV1":{"f:x":{}}}],"name":"a"}}`,
+		`{"kind":"X","metadata":{"a":"}","managedFields":null}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -119,6 +121,7 @@ func FuzzStoredEncoding(f *testing.F) {
 		if err != nil {
 			return // values encoding/json cannot encode are refused as 500s, never stored
 		}
+		checkWithoutManagedFields(t, u, stored)
 		out := withResourceVersion(stored, 99)
 		got, err := unstructured.DecodeMap(out)
 		if err != nil {
@@ -224,5 +227,46 @@ func BenchmarkEncodeStored(b *testing.B) {
 		if _, err := encodeStored(u); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// checkWithoutManagedFields checks withoutManagedFields(stored) against the
+// encoding of u without its managedFields.
+func checkWithoutManagedFields(t *testing.T, u *unstructured.Unstructured, stored []byte) {
+	t.Helper()
+	c := u.DeepCopy()
+	delete(c.Metadata(), "managedFields")
+	want, err := encodeStored(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := withoutManagedFields(stored); string(got) != string(want) {
+		t.Fatalf("withoutManagedFields(%s)\n = %s\nwant %s", stored, got, want)
+	}
+}
+
+func TestWithoutManagedFields(t *testing.T) {
+	for _, doc := range []string{
+		`{"apiVersion":"v1","kind":"Pod","metadata":{"managedFields":[{"manager":"a"}]}}`,
+		`{"apiVersion":"v1","kind":"Pod","metadata":{"managedFields":[{"manager":"a","fieldsV1":{"f:metadata":{"f:name":{}}}}],"name":"x"}}`,
+		`{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"k":"managedFields\\\"}"},"managedFields":[],"name":"x"},"spec":{}}`,
+		`{"apiVersion":"v1","kind":"Pod","metadata":{"generation":3,"labels":{"a":"b"},"managedFields":null,"uid":"u"}}`,
+		`{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"managedFields":"no"},"name":"x"}}`,
+		`{"apiVersion":"v1","kind":"Pod","metadata":{}}`,
+	} {
+		u, err := unstructured.Decode([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := encodeStored(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkWithoutManagedFields(t, u, stored)
+	}
+	// Not in the stored layout: returned as it is.
+	odd := []byte(`{"metadata":{"managedFields":[]},"kind":"Pod"}`)
+	if got := withoutManagedFields(odd); string(got) != string(odd) {
+		t.Errorf("got %s", got)
 	}
 }

@@ -125,7 +125,7 @@ func (s *Store) Create(ctx context.Context, ns string, obj *unstructured.Unstruc
 		if err != nil {
 			return nil, s.internal(err)
 		}
-		if errs := s.validateCreate(obj.WithJSON(stored)); len(errs) > 0 {
+		if errs := s.validateCreate(obj.WithJSON(withoutManagedFields(stored))); len(errs) > 0 {
 			return nil, s.invalid(obj.Name(), errs)
 		}
 		if opts.DryRun {
@@ -415,8 +415,9 @@ func (s *Store) prepareUpdate(obj, old *unstructured.Unstructured, subresource s
 }
 
 // validateUpdate checks an update of old to obj; stored is obj's encoding.
+// The kinds decode obj from it without managedFields (see withoutManagedFields).
 func (s *Store) validateUpdate(obj, old *unstructured.Unstructured, stored []byte) error {
-	view := obj.WithJSON(stored)
+	view := obj.WithJSON(withoutManagedFields(stored))
 	errs := s.validateMeta(view)
 	if s.kind.Validate != nil {
 		errs = append(errs, s.kind.Validate(view)...)

@@ -17,10 +17,11 @@ type Change[T meta.Object] struct {
 // from the old content, for the informer to notify handlers:
 //
 //   - added: keys not in the old content (Old is zero), in the order of objs;
-//   - updated: keys in both whose resourceVersion differs, in the order of
-//     objs. An object with an unchanged resourceVersion is stored but not
-//     reported. An object deleted and recreated under the same name shows
-//     here as one update; Old.GetUID() != New.GetUID() tells it apart;
+//   - updated: keys in both whose resourceVersion or UID differs, in the
+//     order of objs. An object with an unchanged resourceVersion and UID is
+//     stored but not reported. An object deleted and recreated under the same
+//     name shows here as one update; Old.GetUID() != New.GetUID() tells it
+//     apart (a server that lost its data may even reuse the resourceVersion);
 //   - deleted: keys no longer present (New is zero), sorted by key.
 //
 // When objs holds a key twice, the last object wins. The new content and its
@@ -72,7 +73,7 @@ func (c *Indexer[T]) Replace(objs []T) (added, updated, deleted []Change[T]) {
 		switch {
 		case !had:
 			added = append(added, Change[T]{New: obj})
-		case old.GetResourceVersion() != obj.GetResourceVersion():
+		case old.GetResourceVersion() != obj.GetResourceVersion(), old.GetUID() != obj.GetUID():
 			updated = append(updated, Change[T]{Old: old, New: obj})
 		}
 	}

@@ -150,14 +150,15 @@ type testLW struct {
 func (l *testLW) List(ctx context.Context, opts client.ListOptions) (*client.List[configMap], error) {
 	l.mu.Lock()
 	l.lists = append(l.lists, opts)
+	inner := l.inner
 	l.mu.Unlock()
-	return l.inner.List(ctx, opts)
+	return inner.List(ctx, opts)
 }
 
 func (l *testLW) Watch(ctx context.Context, opts client.ListOptions) (client.Watch[configMap], error) {
 	l.mu.Lock()
 	l.watches = append(l.watches, opts)
-	gate, fail := l.gate, l.watchFail
+	gate, fail, inner := l.gate, l.watchFail, l.inner
 	l.mu.Unlock()
 	if gate != nil {
 		select {
@@ -171,7 +172,7 @@ func (l *testLW) Watch(ctx context.Context, opts client.ListOptions) (client.Wat
 			return nil, err
 		}
 	}
-	w, err := l.inner.Watch(ctx, opts)
+	w, err := inner.Watch(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +181,13 @@ func (l *testLW) Watch(ctx context.Context, opts client.ListOptions) (client.Wat
 	l.open = cw
 	l.mu.Unlock()
 	return cw, nil
+}
+
+// switchTo sends the next requests to inner: another server.
+func (l *testLW) switchTo(inner ListerWatcher[configMap]) {
+	l.mu.Lock()
+	l.inner = inner
+	l.mu.Unlock()
 }
 
 // hold makes new watches wait until release.

@@ -301,3 +301,48 @@ func TestAddHandlerAfterStop(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestRelistWhenServerLostHistory: after a restart of a server that lost its
+// data (memory storage), the last resourceVersion is ahead of the server's
+// and it answers a watch from it with a ResourceVersionTooLarge timeout. The
+// informer lists the server's latest state at once (not after the backoff
+// grown during the outage, which here is far longer than the test waits)
+// and handlers see the difference.
+func TestRelistWhenServerLostHistory(t *testing.T) {
+	e := newEnv(t)
+	for _, n := range []string{"a", "b", "c", "d"} {
+		e.create(n, "1")
+	}
+	inf, lw, rec, reg := newTestInformer(e, Options[configMap]{Backoff: Backoff{Initial: 20 * time.Millisecond, Factor: 1000, Max: time.Hour}})
+	start(t, inf, reg)
+	rec.waitFor(t, 4)
+
+	lw.hold()
+	lw.cut() // the first failure: waits the initial backoff
+	// The client's own retries of the 504 (as client-go's: Retry-After 1 s,
+	// each answered after the server's 3 s wait) are off here, so that the
+	// informer sees the answer within the test's patience.
+	restarted := newEnv(t)
+	restarted.create("a", "new")
+	c, err := client.New(&client.Config{Servers: []string{restarted.c.Server()}, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	lw.switchTo(client.NewResource[configMap](c, configMapsGVR, true).Namespace("default"))
+	lw.release()
+
+	// a is another object now (another UID), though the restarted server
+	// may have given it the same resourceVersion: a delete and an add.
+	want := []string{"delete b tombstone(default/b)", "delete c tombstone(default/c)", "delete d tombstone(default/d)", "delete a tombstone(default/a)", "add a"}
+	got := rec.waitFor(t, 4+len(want))[4:]
+	slices.Sort(got[:3])
+	equalLines(t, got, want)
+	if m := inf.Metrics(); m.Relists != 1 {
+		t.Errorf("metrics = %+v, want a relist", m)
+	}
+	lists, _ := lw.requests()
+	if last := lists[len(lists)-1]; last.ResourceVersion != "" {
+		t.Errorf("relist at resourceVersion %q, want the latest state", last.ResourceVersion)
+	}
+}

@@ -83,7 +83,8 @@ type Reflector[T meta.Object] struct {
 
 	// Owned by the Run goroutine.
 	listed               bool // a first list has been installed
-	rvUnusable           bool // lastRV is too old to list or watch from
+	rvUnusable           bool // lastRV is too old (or too new) to list or watch from
+	lastQuickRelist      time.Time
 	watchListUnsupported bool
 
 	mu     sync.Mutex
@@ -173,12 +174,21 @@ func (r *Reflector[T]) failed(ctx context.Context, b *backoff, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	if apierrors.IsGone(err) || apierrors.IsResourceExpired(err) {
+	unusable := apierrors.IsGone(err) || apierrors.IsResourceExpired(err) || apierrors.IsResourceVersionTooLarge(err)
+	if unusable {
 		r.rvUnusable = true
 	}
 	r.errs.Add(1)
 	if r.OnError != nil {
 		r.OnError(err)
+	}
+	if unusable && time.Since(r.lastQuickRelist) >= b.ResetAfter {
+		// The server answered, and said exactly what to do: list its
+		// latest state. Do it now rather than after a delay grown during
+		// an outage that just ended, but only once per ResetAfter, so a
+		// server that keeps answering so cannot make the reflector spin.
+		r.lastQuickRelist = time.Now()
+		return true
 	}
 	return b.wait(ctx)
 }
@@ -193,6 +203,10 @@ func needsRelist(err error) bool {
 		return false
 	}
 	switch code := apierrors.CodeFor(err); {
+	case apierrors.IsResourceVersionTooLarge(err):
+		// A server that restarted without its history is behind the
+		// resourceVersion: the store must be rebuilt from what it has.
+		return true
 	case code == http.StatusTooManyRequests, code >= 500:
 		return false
 	default:
@@ -262,7 +276,7 @@ func (r *Reflector[T]) list(ctx context.Context) error {
 		items, rv, err = r.listPages(ctx, "", r.pageSize())
 	default:
 		items, rv, err = r.listPages(ctx, r.LastSyncResourceVersion(), 0)
-		if err != nil && (apierrors.IsGone(err) || apierrors.IsResourceExpired(err)) {
+		if err != nil && (apierrors.IsGone(err) || apierrors.IsResourceExpired(err) || apierrors.IsResourceVersionTooLarge(err)) {
 			items, rv, err = r.listPages(ctx, "", r.pageSize())
 		}
 	}

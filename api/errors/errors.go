@@ -190,6 +190,24 @@ func IsGone(err error) bool {
 // IsResourceExpired reports a 410 Expired.
 func IsResourceExpired(err error) bool { return ReasonFor(err) == meta.StatusReasonExpired }
 
+// IsResourceVersionTooLarge reports the server's answer to a read at a
+// resourceVersion it has not reached (and did not reach while it waited): a
+// Timeout with a ResourceVersionTooLarge cause. After a restart of a server
+// that lost its history, that resourceVersion may never come: read the latest
+// state instead.
+func IsResourceVersionTooLarge(err error) bool {
+	var se *StatusError
+	if !errors.As(err, &se) || se.Status.Reason != meta.StatusReasonTimeout || se.Status.Details == nil {
+		return false
+	}
+	for _, c := range se.Status.Details.Causes {
+		if c.Type == meta.CauseTypeResourceVersionTooLarge {
+			return true
+		}
+	}
+	return false
+}
+
 // IsForbidden reports a 403.
 func IsForbidden(err error) bool { return ReasonFor(err) == meta.StatusReasonForbidden }
 

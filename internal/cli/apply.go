@@ -75,6 +75,9 @@ func (o *applyOptions) run(ctx context.Context, f *Factory, streams IOStreams) e
 	if err != nil {
 		return err
 	}
+	if len(objs) == 0 {
+		return errors.New("no objects passed to apply")
+	}
 	c, disco, ns, explicit, err := objConnect(f)
 	if err != nil {
 		return err

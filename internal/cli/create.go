@@ -61,6 +61,9 @@ func (o *createOptions) run(ctx context.Context, f *Factory, streams IOStreams) 
 	if err != nil {
 		return err
 	}
+	if len(objs) == 0 {
+		return errors.New("no objects passed to create")
+	}
 	c, disco, ns, explicit, err := objConnect(f)
 	if err != nil {
 		return err

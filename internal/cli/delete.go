@@ -133,7 +133,7 @@ func (o *deleteOptions) run(ctx context.Context, f *Factory, streams IOStreams, 
 	if err != nil {
 		return err
 	}
-	if !byFile && selecting && len(refs) == 0 && errs.err() == nil {
+	if (byFile || selecting) && len(refs) == 0 && errs.err() == nil {
 		fmt.Fprintln(streams.Out, "No resources found")
 		return nil
 	}

@@ -106,6 +106,16 @@ func TestDelete(t *testing.T) {
 			stdout: "No resources found\n",
 		},
 		{
+			name:   "from a file without objects",
+			args:   []string{"delete", "-f", "testdata/apply/empty.yaml"},
+			stdout: "No resources found\n",
+		},
+		{
+			name:   "from files without objects",
+			args:   []string{"delete", "-f", "testdata/apply/comments.yaml", "-f", "testdata/apply/nomanifests"},
+			stdout: "No resources found\n",
+		},
+		{
 			name:   "from a file",
 			args:   []string{"delete", "-f", "testdata/apply/web.yaml"},
 			stdout: `configmap "web-config" deleted` + "\n" + `deployment.apps "web" deleted` + "\n",

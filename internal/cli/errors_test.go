@@ -33,6 +33,8 @@ const (
 // compares its stderr, "kubectl" read as "kctl".
 func TestErrors(t *testing.T) {
 	e := newCmdEnv(t)
+	// An object to name beside an empty name: kubectl gets it, then fails.
+	e.load(t, "errors", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"))
 	// A server whose answers are Statuses without a reason.
 	teapot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -51,6 +53,7 @@ func TestErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
+		stdin   string
 		stderr  string // kctl's, with HOST for the refused address
 		kubectl errorsKubectl
 	}{
@@ -152,6 +155,115 @@ func TestErrors(t *testing.T) {
 			kubectl: errorsKubectlAll,
 		},
 		{
+			name:    "empty name",
+			args:    []string{"get", "pod", ""},
+			stderr:  "error: resource name may not be empty\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name among names",
+			args:    []string{"get", "configmaps", "", "web"},
+			stderr:  "error: resource name may not be empty\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name, several types",
+			args:    []string{"get", "pod,cm", ""},
+			stderr:  "error: arguments in resource/name form must have a single resource and name\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name in a pair",
+			args:    []string{"get", "pod/"},
+			stderr:  "error: arguments in resource/name form must have a single resource and name\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name, describe",
+			args:    []string{"describe", "pod", ""},
+			stderr:  "error: resource name may not be empty\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name, label",
+			args:    []string{"label", "pod", "", "x=1"},
+			stderr:  "error: resource name may not be empty\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name, annotate",
+			args:    []string{"annotate", "pod", "", "a=b"},
+			stderr:  "error: resource name may not be empty\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name, delete",
+			args:    []string{"delete", "pod", ""},
+			stderr:  "error: resource name may not be empty\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "empty name in a pair, delete",
+			args:    []string{"delete", "pod/"},
+			stderr:  "error: arguments in resource/name form must have a single resource and name\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "no objects, create",
+			args:    []string{"create", "-f", "testdata/apply/empty.yaml"},
+			stderr:  "error: no objects passed to create\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "no objects, create from stdin",
+			args:    []string{"create", "-f", "-"},
+			stderr:  "error: no objects passed to create\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "no objects, apply",
+			args:    []string{"apply", "-f", "testdata/apply/empty.yaml"},
+			stderr:  "error: no objects passed to apply\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "no objects, only comments",
+			args:    []string{"apply", "-f", "testdata/apply/comments.yaml"},
+			stderr:  "error: no objects passed to apply\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "no objects, only comments on stdin",
+			args:    []string{"apply", "-f", "-"},
+			stdin:   "---\n# c\n---\n",
+			stderr:  "error: no objects passed to apply\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "directory without manifests",
+			args:    []string{"apply", "-f", "testdata/apply/nomanifests/"},
+			stderr:  "error: error reading [testdata/apply/nomanifests/]: recognized file extensions are [.json .yaml .yml]\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "directory without manifests, before a file",
+			args:    []string{"apply", "-f", "testdata/apply/nomanifests", "-f", "testdata/apply/empty.yaml"},
+			stderr:  "error: error reading [testdata/apply/nomanifests]: recognized file extensions are [.json .yaml .yml]\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "directory without manifests, recursive",
+			args:    []string{"create", "-R", "-f", "testdata/apply/nomanifests"},
+			stderr:  "error: error reading [testdata/apply/nomanifests]: recognized file extensions are [.json .yaml .yml]\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
+			name:    "directory without manifests, delete",
+			args:    []string{"delete", "-f", "testdata/apply/nomanifests"},
+			stderr:  "error: error reading [testdata/apply/nomanifests]: recognized file extensions are [.json .yaml .yml]\n",
+			kubectl: errorsKubectlAll,
+		},
+		{
 			name:   "kctl server",
 			args:   []string{"server", "--listen", "0.0.0.0:8080"},
 			stderr: "error: --listen must be a loopback address until authentication exists\n",
@@ -161,7 +273,7 @@ func TestErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			args := errorsArgs(tc.args, "--kubeconfig", e.kubeconfig, "--cache-dir", e.cacheDir)
-			code := cli.Main(t.Context(), args, cli.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+			code := cli.Main(t.Context(), args, cli.IOStreams{In: strings.NewReader(tc.stdin), Out: &out, ErrOut: &errOut})
 			if code != 1 || errOut.String() != tc.stderr || out.Len() != 0 {
 				t.Errorf("kctl %s: exit %d\n-- stdout --\n%s-- stderr --\n%s\nwant exit 1, no stdout and stderr\n%s",
 					strings.Join(tc.args, " "), code, out.String(), errOut.String(), tc.stderr)
@@ -171,7 +283,7 @@ func TestErrors(t *testing.T) {
 			}
 			t.Run("kubectl", func(t *testing.T) {
 				path := kubectltest.Path(t)
-				kcode, kerr := errorsRunKubectl(t, path, e, tc.args)
+				kcode, kerr := errorsRunKubectl(t, path, e, tc.args, tc.stdin)
 				if kcode != 1 {
 					t.Errorf("kubectl exit code %d, want 1", kcode)
 				}
@@ -200,10 +312,10 @@ func errorsArgs(args []string, flags ...string) []string {
 // (discovery failures).
 var errorsKlogLine = regexp.MustCompile(`^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ `)
 
-// errorsRunKubectl runs the real kubectl with args against e's server, with
-// its own discovery cache, and returns its exit code and stderr without
+// errorsRunKubectl runs the real kubectl with args and stdin against e's
+// server, with its own discovery cache, and returns its exit code and stderr without
 // klog's lines.
-func errorsRunKubectl(t *testing.T, path string, e *cmdEnv, args []string) (int, string) {
+func errorsRunKubectl(t *testing.T, path string, e *cmdEnv, args []string, stdin string) (int, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a guard against a hang
 	defer cancel()
@@ -211,7 +323,7 @@ func errorsRunKubectl(t *testing.T, path string, e *cmdEnv, args []string) (int,
 	cmd := exec.CommandContext(ctx, path, full...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+e.kubeconfig)
 	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &out, &errOut
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {

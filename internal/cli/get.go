@@ -227,6 +227,9 @@ func getSplitArgs(args []string) ([]getArg, error) {
 		}
 	}
 	if slashed == 0 {
+		if err := objCheckNames(args); err != nil {
+			return nil, err
+		}
 		var out []getArg
 		for _, typ := range strings.Split(args[0], ",") {
 			out = append(out, getArg{typ: typ, names: args[1:]})

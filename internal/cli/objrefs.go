@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -102,6 +106,9 @@ func objParseArgs(ctx context.Context, disco *discovery.Cache, args []string) ([
 		}
 		return out, nil
 	}
+	if err := objCheckNames(args); err != nil {
+		return nil, err
+	}
 	var out []objTarget
 	for _, typ := range strings.Split(args[0], ",") {
 		if typ == "" {
@@ -114,6 +121,19 @@ func objParseArgs(ctx context.Context, disco *discovery.Cache, args []string) ([
 		out = append(out, objTarget{res: res, names: args[1:]})
 	}
 	return out, nil
+}
+
+// objCheckNames refuses an empty name in `TYPE[,TYPE...] NAME...` as
+// kubectl does: with several types it has turned the arguments into
+// TYPE/NAME pairs first, and complains about the pair.
+func objCheckNames(args []string) error {
+	if !slices.Contains(args[1:], "") {
+		return nil
+	}
+	if strings.Contains(args[0], ",") {
+		return errors.New("arguments in resource/name form must have a single resource and name")
+	}
+	return errors.New("resource name may not be empty")
 }
 
 // objConnect returns what every object command needs from the factory: the
@@ -174,7 +194,53 @@ func objReadManifests(paths []string, recursive bool, in io.Reader) ([]manifest.
 	if in == nil {
 		in = strings.NewReader("")
 	}
+	if err := objCheckDirs(paths, recursive); err != nil {
+		return nil, err
+	}
 	return manifest.Read(paths, recursive, in)
+}
+
+// objManifestExtensions are the extensions of the files read from a
+// directory, in kubectl's words.
+var objManifestExtensions = []string{".json", ".yaml", ".yml"}
+
+// objCheckDirs refuses a directory without manifest files, as kubectl does
+// when no source before it (stdin, a file, another directory) gave any file.
+// Paths that cannot be read are left to manifest.Read to report.
+func objCheckDirs(paths []string, recursive bool) error {
+	for _, p := range paths {
+		if p == "-" || strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+			return nil
+		}
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() || objDirHasManifests(p, recursive) {
+			return nil
+		}
+		return fmt.Errorf("error reading %v: recognized file extensions are %v", []string{p}, objManifestExtensions)
+	}
+	return nil
+}
+
+// objDirHasManifests says whether dir holds a manifest file (in a
+// subdirectory too when recursive).
+func objDirHasManifests(dir string, recursive bool) bool {
+	found := false
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil
+		case d.IsDir():
+			if p != dir && !recursive {
+				return fs.SkipDir
+			}
+			return nil
+		case slices.Contains(objManifestExtensions, strings.ToLower(filepath.Ext(p))):
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
 }
 
 // objList returns the objects of res in ns ("" for all namespaces) that

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -868,7 +870,7 @@ func (g *getRun) follow(ctx context.Context, stop func(), skipFirst bool, next f
 	defer unwatch()
 	for {
 		typ, obj, status, err := next()
-		if errors.Is(err, io.EOF) {
+		if getWatchClosed(err) {
 			return nil
 		}
 		if err != nil {
@@ -894,6 +896,15 @@ func (g *getRun) follow(ctx context.Context, stop func(), skipFirst bool, next f
 			return err
 		}
 	}
+}
+
+// getWatchClosed reports whether err is the end of the watch stream rather
+// than a failure: a normal close, or the connection cut or reset under it (a
+// server stopped or killed). kubectl's get --watch ends quietly, exit 0, on
+// all of these (client-go's stream watcher takes them as the stream's end).
+func getWatchClosed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }
 
 // getCountingWriter counts what is written through it.

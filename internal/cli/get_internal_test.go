@@ -2,8 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"kctl.dev/kctl/api/unstructured"
@@ -95,4 +100,26 @@ func FuzzGetIndentJSON(f *testing.F) {
 			t.Fatalf("getIndentJSON(%q):\n%s\nwant:\n%s", in, got, want)
 		}
 	})
+}
+
+// TestGetWatchClosed: a watch cut under get --watch (server stopped or
+// killed) ends the command quietly, as kubectl's does; other errors are
+// errors.
+func TestGetWatchClosed(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		closed bool
+	}{
+		{io.EOF, true},
+		{fmt.Errorf("client: watch: %w", io.ErrUnexpectedEOF), true},
+		{&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, true},
+		{fmt.Errorf("read: %w", net.ErrClosed), true},
+		{errors.New("watch: decode: invalid character"), false},
+		{syscall.ECONNREFUSED, false},
+		{nil, false},
+	} {
+		if got := getWatchClosed(tc.err); got != tc.closed {
+			t.Errorf("getWatchClosed(%v) = %v, want %v", tc.err, got, tc.closed)
+		}
+	}
 }

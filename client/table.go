@@ -258,32 +258,7 @@ func (r *Resource[T]) WatchTable(ctx context.Context, opts ListOptions, includeO
 		return nil, err
 	}
 	frames := &streamFrames{body: resp.Body, dec: json.NewDecoder(resp.Body)}
-	return &tableWatcher{frames: frames, cancel: cancel, stopped: make(chan struct{})}, nil
-}
-
-// tableWatcher decodes watch frames whose objects are Tables.
-type tableWatcher struct {
-	frames   frameReader
-	cancel   context.CancelFunc
-	stopOnce sync.Once
-	stopped  chan struct{}
-}
-
-func (w *tableWatcher) Stop() {
-	w.stopOnce.Do(func() {
-		close(w.stopped)
-		w.cancel()
-		w.frames.close()
-	})
-}
-
-func (w *tableWatcher) isStopped() bool {
-	select {
-	case <-w.stopped:
-		return true
-	default:
-		return false
-	}
+	return newWatcher(frames, decodeTableFrame, cancel), nil
 }
 
 // objectHead is what a bookmark (or any object) says about itself.
@@ -295,27 +270,11 @@ type objectHead struct {
 	} `json:"metadata"`
 }
 
-func (w *tableWatcher) Next() (Event[*meta.Table], error) {
+// decodeTableFrame decodes a frame of a Table watch: a Table of one row, or a
+// BOOKMARK's object, returned as a Table without rows at its resourceVersion.
+func decodeTableFrame(frame meta.WatchEvent) (Event[*meta.Table], error) {
 	var ev Event[*meta.Table]
-	if w.isStopped() {
-		return ev, io.EOF
-	}
-	frame, err := w.frames.next()
-	if err != nil {
-		if w.isStopped() || errors.Is(err, io.EOF) {
-			return ev, io.EOF
-		}
-		return ev, fmt.Errorf("client: watch: %w", err)
-	}
-	ev.Type = frame.Type
 	switch frame.Type {
-	case meta.Error:
-		var st meta.Status
-		if err := json.Unmarshal(frame.Object, &st); err != nil {
-			return ev, fmt.Errorf("client: watch: decode ERROR event: %w", err)
-		}
-		ev.Status = &st
-		return ev, nil
 	case meta.Bookmark:
 		var head objectHead
 		if err := json.Unmarshal(frame.Object, &head); err != nil {
@@ -328,9 +287,6 @@ func (w *tableWatcher) Next() (Event[*meta.Table], error) {
 			ListMeta: meta.ListMeta{ResourceVersion: ev.ResourceVersion},
 		}
 		return ev, nil
-	case meta.Added, meta.Modified, meta.Deleted:
-	default:
-		return ev, fmt.Errorf("client: watch: unknown event type %q", frame.Type)
 	}
 	t, err := decodeTable(frame.Object)
 	if err != nil {

@@ -61,17 +61,37 @@ func (s *streamFrames) next() (meta.WatchEvent, error) {
 
 func (s *streamFrames) close() { s.body.Close() }
 
-// watcher decodes frames into events of T.
-type watcher[T meta.Object] struct {
+// watcher decodes frames into events of T: ERROR frames and the end of the
+// stream itself, every other frame through decode (objects and Tables differ
+// only there).
+type watcher[T any] struct {
 	frames   frameReader
-	elem     reflect.Type
+	decode   func(meta.WatchEvent) (Event[T], error) // ADDED, MODIFIED, DELETED, BOOKMARK
 	cancel   context.CancelFunc
 	stopOnce sync.Once
 	stopped  chan struct{}
 }
 
-func newWatcher[T meta.Object](frames frameReader, elem reflect.Type, cancel context.CancelFunc) *watcher[T] {
-	return &watcher[T]{frames: frames, elem: elem, cancel: cancel, stopped: make(chan struct{})}
+func newWatcher[T any](frames frameReader, decode func(meta.WatchEvent) (Event[T], error), cancel context.CancelFunc) *watcher[T] {
+	return &watcher[T]{frames: frames, decode: decode, cancel: cancel, stopped: make(chan struct{})}
+}
+
+// objectDecoder decodes a frame's object into a new value of elem (T's
+// element type).
+func objectDecoder[T meta.Object](elem reflect.Type) func(meta.WatchEvent) (Event[T], error) {
+	return func(frame meta.WatchEvent) (Event[T], error) {
+		var ev Event[T]
+		obj := reflect.New(elem).Interface().(T)
+		if err := json.Unmarshal(frame.Object, obj); err != nil {
+			return ev, fmt.Errorf("client: watch: decode %s event: %w", frame.Type, err)
+		}
+		ev.Object = obj
+		ev.ResourceVersion = obj.GetResourceVersion()
+		if frame.Type == meta.Bookmark {
+			ev.InitialEventsEnd = obj.GetAnnotations()[meta.InitialEventsEndAnnotation] == "true"
+		}
+		return ev, nil
+	}
 }
 
 func (w *watcher[T]) Stop() {
@@ -116,16 +136,9 @@ func (w *watcher[T]) Next() (Event[T], error) {
 	default:
 		return ev, fmt.Errorf("client: watch: unknown event type %q", frame.Type)
 	}
-	obj := reflect.New(w.elem).Interface().(T)
-	if err := json.Unmarshal(frame.Object, obj); err != nil {
-		return ev, fmt.Errorf("client: watch: decode %s event: %w", frame.Type, err)
-	}
-	ev.Object = obj
-	ev.ResourceVersion = obj.GetResourceVersion()
-	if frame.Type == meta.Bookmark {
-		ev.InitialEventsEnd = obj.GetAnnotations()[meta.InitialEventsEndAnnotation] == "true"
-	}
-	return ev, nil
+	ev, err = w.decode(frame)
+	ev.Type = frame.Type
+	return ev, err
 }
 
 // Watch starts a watch of the objects opts selects, from opts.ResourceVersion
@@ -146,5 +159,5 @@ func (r *Resource[T]) Watch(ctx context.Context, opts ListOptions) (Watch[T], er
 		return nil, err
 	}
 	frames := &streamFrames{body: resp.Body, dec: json.NewDecoder(resp.Body)}
-	return newWatcher[T](frames, r.elem, cancel), nil
+	return newWatcher(frames, objectDecoder[T](r.elem), cancel), nil
 }

@@ -36,7 +36,7 @@ func (r *Resource[T]) WatchWebSocket(ctx context.Context, opts ListOptions) (Wat
 	// Closing the connection when ctx ends unblocks a Next.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	frames := &socketFrames{conn: conn, stop: stop}
-	return newWatcher[T](frames, r.elem, cancel), nil
+	return newWatcher(frames, objectDecoder[T](r.elem), cancel), nil
 }
 
 func (c *Client) dialWebSocket(ctx context.Context, path string, q url.Values) (*websocket.Conn, error) {

@@ -20,7 +20,6 @@ import (
 	"kctl.dev/kctl/client"
 	"kctl.dev/kctl/internal/cli"
 	"kctl.dev/kctl/internal/kubectltest"
-	"kctl.dev/kctl/server/fake"
 )
 
 // The get tests run kctl in-process (cli.Main) against a fake server over
@@ -36,45 +35,16 @@ import (
 // creationTimestamp and resourceVersion in JSON and YAML.
 
 // getEnv is a server and what a command needs to talk to it.
-type getEnv struct {
-	srv        *fake.Server
-	c          *client.Client
-	kubeconfig string
-	cacheDir   string
-}
+type getEnv struct{ *cmdEnv }
 
 // newGetEnv starts a fake server, loaded with the fixtures when load is set.
 func newGetEnv(t *testing.T, load bool) *getEnv {
 	t.Helper()
-	srv := fake.Start(t)
-	dir := t.TempDir()
-	e := &getEnv{srv: srv, kubeconfig: filepath.Join(dir, "kubeconfig"), cacheDir: filepath.Join(dir, "cache")}
-	if err := srv.WriteKubeconfig(e.kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(&client.Config{Servers: []string{srv.URL}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	e.c = c
+	e := &getEnv{newCmdEnv(t)}
 	if load {
-		getLoadFixtures(t, c, "testdata/get/objects.yaml")
+		getLoadFixtures(t, e.c, "testdata/get/objects.yaml")
 	}
 	return e
-}
-
-// getKinds maps the fixtures' kinds to their resources.
-var getKinds = map[string]struct {
-	gvr        client.GVR
-	namespaced bool
-}{
-	"Namespace":  {client.GVR{Version: "v1", Resource: "namespaces"}, false},
-	"Node":       {client.GVR{Version: "v1", Resource: "nodes"}, false},
-	"Pod":        {client.GVR{Version: "v1", Resource: "pods"}, true},
-	"ConfigMap":  {client.GVR{Version: "v1", Resource: "configmaps"}, true},
-	"Service":    {client.GVR{Version: "v1", Resource: "services"}, true},
-	"Deployment": {client.GVR{Group: "apps", Version: "v1", Resource: "deployments"}, true},
 }
 
 // getLoadFixtures creates the objects of a multi-document YAML file; a pod's
@@ -95,7 +65,7 @@ func getLoadFixtures(t *testing.T, c *client.Client, path string) {
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		k, ok := getKinds[obj.Kind()]
+		k, ok := cmdKinds[obj.Kind()]
 		if !ok {
 			t.Fatalf("%s: no resource known for kind %q", path, obj.Kind())
 		}

@@ -60,7 +60,7 @@ func TestVersionWithoutServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Close() // nothing listens there any more
-	e := &getEnv{kubeconfig: kc, cacheDir: filepath.Join(dir, "cache")}
+	e := &getEnv{&cmdEnv{kubeconfig: kc, cacheDir: filepath.Join(dir, "cache")}}
 	r := e.kctl(t, "version", "--client")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "Client Version: v") || strings.Count(r.stdout, "\n") != 1 {
 		t.Errorf("version --client: %v", r)

@@ -191,7 +191,7 @@ func watchEvents(t *testing.T, out string) []watchEvent {
 func TestWatchSurvivesRestarts(t *testing.T) {
 	b := startWatchBackend(t)
 	dir := t.TempDir()
-	e := &getEnv{kubeconfig: filepath.Join(dir, "kubeconfig"), cacheDir: filepath.Join(dir, "cache")}
+	e := &getEnv{&cmdEnv{kubeconfig: filepath.Join(dir, "kubeconfig"), cacheDir: filepath.Join(dir, "cache")}}
 	if err := os.WriteFile(e.kubeconfig, server.KubeconfigFor("http://"+b.addr), 0o600); err != nil {
 		t.Fatal(err)
 	}

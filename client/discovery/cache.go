@@ -14,6 +14,7 @@ import (
 
 	"kctl.dev/kctl/api/meta"
 	"kctl.dev/kctl/client"
+	"kctl.dev/kctl/internal/atomicfile"
 )
 
 // DefaultTTL is how long discovery is trusted when Cache.TTL is not set:
@@ -242,7 +243,7 @@ func (c *Cache) resourcesPath(gv gvKey) string {
 
 // writeJSON writes v to path atomically: readers see the old file or the new
 // one, never a part. Directories are made 0750 and files 0660, as kubectl does.
-func writeJSON(path string, v any) (err error) {
+func writeJSON(path string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -251,26 +252,7 @@ func writeJSON(path string, v any) (err error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o660); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, data, 0o660)
 }
 
 // unsafeFileChars matches what kubectl replaces in a host to name its cache

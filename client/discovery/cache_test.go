@@ -223,7 +223,7 @@ func TestCacheMissingFiles(t *testing.T) {
 	}
 	// No temporary file is left behind.
 	for _, f := range cacheFiles(t, c.Dir()) {
-		if strings.HasSuffix(f, ".tmp") {
+		if strings.Contains(f, ".tmp") {
 			t.Errorf("temporary file left: %s", f)
 		}
 	}
